@@ -1,0 +1,5 @@
+from accounts.roles import Roles
+
+
+def roles(request):
+    return {"roles": Roles.for_user(request.user)}

@@ -1,0 +1,320 @@
+"""Every write to a referral. Each function checks who may act, runs the FSM transition,
+records who/when/why, and saves, in one transaction. Views, commands and tasks call these;
+nothing else sets state."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from referrals import notify
+from referrals.choices import ReferralState
+from referrals.completeness import missing_answers
+from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
+from referrals.models import (
+    InformationRequest,
+    LinkedChild,
+    ReferenceSequence,
+    SchoolReferral,
+    TransitionRecord,
+)
+from referrals.permissions import may
+
+CONTENT_FIELDS = [
+    "concern_types",
+    "concern_other",
+    "incident_description",
+    "patterns",
+    "places",
+    "places_other",
+    "pupils_by_year",
+    "pupils_female",
+    "pupils_male",
+    "pupils_other_gender",
+    "pupils_gender_not_known",
+    "pupils_send",
+    "actions_taken",
+    "actions_detail",
+    "young_people_views",
+    "information_sharing_basis",
+    "information_sharing_detail",
+]
+
+
+def record_transition(*, case, subject, transition, from_state, to_state, by, reason=""):
+    """The transition record every case model writes, in the caller's transaction."""
+    return TransitionRecord.objects.create(
+        case=case,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        by=by,
+        at=timezone.now(),
+        reason=reason,
+    )
+
+
+def _locked(referral, expected_version):
+    """Re-read the referral under a row lock and refuse if it moved since it was loaded."""
+    current = SchoolReferral.objects.select_for_update().select_related("school").get(
+        pk=referral.pk
+    )
+    expected = referral.version if expected_version is None else expected_version
+    if current.version != expected:
+        raise ChangedUnderYou(
+            f"This referral changed while you were working on it: it is now "
+            f"“{current.get_state_display()}”. Your change was not saved; "
+            "reload the page to see the latest version."
+        )
+    return current
+
+
+def _save(referral, *, by, reason):
+    referral.version += 1
+    referral._history_user = by
+    referral._change_reason = reason[:100] if reason else None
+    try:
+        referral.save()
+    except ConcurrentTransition as exc:  # a racing transaction got there first
+        raise ChangedUnderYou(
+            "Someone else changed this referral at the same moment. Your change was not "
+            "saved; reload the page to see the latest version."
+        ) from exc
+
+
+def _transition(referral, *, name, action, by, reason="", expected_version=None, before=None):
+    """Run one FSM transition on a locked, current copy of the referral."""
+    with transaction.atomic():
+        current = _locked(referral, expected_version)
+        if not may(by, action, current):
+            raise NotAllowed("You do not have permission to do that to this referral.")
+        method = getattr(current, name)
+        if not can_proceed(method):
+            raise NotAllowed(
+                f"A referral that is “{current.get_state_display()}” cannot do that now."
+            )
+        if before:
+            before(current)
+        from_state = current.state
+        method()
+        _save(current, by=by, reason=reason or name.replace("_", " "))
+        record_transition(
+            case=current,
+            subject=current,
+            transition=name,
+            from_state=from_state,
+            to_state=current.state,
+            by=by,
+            reason=reason,
+        )
+    return current
+
+
+def _require_reason(reason, what="a reason"):
+    reason = (reason or "").strip()
+    if not reason:
+        raise Incomplete(f"Enter {what}", {"reason": f"Enter {what}"})
+    return reason
+
+
+# --- the DSL ----------------------------------------------------------------------------
+
+
+def referral_start(*, school, by):
+    """A DSL starts a draft referral for one of their schools."""
+    probe = SchoolReferral(school=school, created_by=by)
+    if not may(by, "edit_draft", probe):
+        raise NotAllowed("Only the school's designated safeguarding leads can refer it.")
+    with transaction.atomic():
+        probe._history_user = by
+        probe._change_reason = "draft started"
+        probe.save()
+    return probe
+
+
+def referral_update_draft(*, referral, by, data, indicators, linked_children,
+                          expected_version=None):
+    """Save the DSL's answers to a draft. `data` holds CONTENT_FIELDS; `linked_children`
+    is a list of (case_system_id, initials)."""
+    with transaction.atomic():
+        current = _locked(referral, expected_version)
+        if not may(by, "edit_draft", current):
+            raise NotAllowed("Only the school's designated safeguarding leads can edit it.")
+        if current.state != ReferralState.DRAFT:
+            raise NotAllowed("This referral has been submitted and can no longer be edited.")
+        for name in CONTENT_FIELDS:
+            if name in data:
+                setattr(current, name, data[name])
+        try:
+            current.full_clean(exclude=["state", "reference"])
+        except ValidationError as exc:
+            raise Incomplete("Check your answers", exc.message_dict) from exc
+        _save(current, by=by, reason="draft saved")
+        current.indicators.set(indicators)
+        _replace_linked_children(current, linked_children, by=by)
+    return current
+
+
+def _replace_linked_children(referral, children, *, by):
+    wanted = dict(children)
+    for child in referral.linked_children.all():
+        child._history_user = by
+        if child.case_system_id not in wanted:
+            child.delete()
+            continue
+        initials = wanted.pop(child.case_system_id)
+        if child.initials != initials:
+            child.initials = initials
+            child.full_clean()
+            child.save()
+    for case_system_id, initials in wanted.items():
+        child = LinkedChild(referral=referral, case_system_id=case_system_id, initials=initials)
+        child.full_clean()
+        child._history_user = by
+        child.save()
+
+
+def _issue_reference(referral):
+    year = timezone.localtime().year
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                seq, _ = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+                seq.last += 1
+                seq.save()
+                referral.reference = f"SR-{year}-{seq.last:05d}"
+                return
+        except IntegrityError:  # two first-of-the-year submissions raced to create the row
+            continue
+    raise RuntimeError("Could not issue a referral reference")
+
+
+def referral_submit(*, referral, by, expected_version=None):
+    def check_and_number(current):
+        problems = missing_answers(current)
+        if problems:
+            raise Incomplete("Answer every required question before submitting", problems)
+        _issue_reference(current)
+        current.submitted_at = timezone.now()
+
+    return _transition(
+        referral,
+        name="submit",
+        action="submit",
+        by=by,
+        reason="submitted by the school",
+        expected_version=expected_version,
+        before=check_and_number,
+    )
+
+
+def referral_withdraw(*, referral, by, reason, expected_version=None):
+    reason = _require_reason(reason, "why the referral is being withdrawn")
+    return _transition(
+        referral, name="withdraw", action="withdraw", by=by, reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def referral_provide_information(*, referral, by, response, expected_version=None):
+    response = _require_reason(response, "the information asked for")
+    with transaction.atomic():
+        current = _locked(referral, expected_version)
+        if not may(by, "provide_information", current):
+            raise NotAllowed("Only the school's designated safeguarding leads can answer.")
+        request = current.information_requests.filter(responded_at__isnull=True).first()
+        if request is None or current.state != ReferralState.MORE_INFORMATION_REQUESTED:
+            raise NotAllowed("No request for more information is waiting for an answer.")
+        request.response = response
+        request.responded_by = by
+        request.responded_at = timezone.now()
+        try:
+            request.full_clean()
+        except ValidationError as exc:
+            raise Incomplete("Check your answer", {"reason": exc.message_dict["response"]}) \
+                from exc
+        request._history_user = by
+        request.save()
+        back_to_panel = request.requested_from_state == ReferralState.AWAITING_PANEL
+        name = "provide_information_to_panel" if back_to_panel else (
+            "provide_information_to_front_door"
+        )
+        from_state = current.state
+        getattr(current, name)()
+        _save(current, by=by, reason="more information provided")
+        record_transition(
+            case=current, subject=current, transition=name, from_state=from_state,
+            to_state=current.state, by=by, reason=response,
+        )
+    return current
+
+
+# --- the front door ---------------------------------------------------------------------
+
+
+def referral_start_screening(*, referral, by, expected_version=None):
+    def claim(current):
+        current.screened_by = by
+
+    return _transition(
+        referral, name="start_screening", action="start_screening", by=by,
+        reason="screening started", expected_version=expected_version, before=claim,
+    )
+
+
+def referral_accept_to_panel(*, referral, by, panel, reason, expected_version=None):
+    reason = _require_reason(reason, "the reason for accepting this referral to a panel")
+    if panel is None:
+        raise Incomplete("Select a context panel", {"panel": "Select a context panel"})
+
+    def route(current):
+        if panel.authority_id != current.school.authority_id:
+            raise NotAllowed("That context panel belongs to another local authority.")
+        current.panel = panel
+        current.screened_by = current.screened_by or by
+
+    return _transition(
+        referral, name="accept_to_panel", action="accept_to_panel", by=by,
+        reason=reason, expected_version=expected_version, before=route,
+    )
+
+
+def referral_request_information(*, referral, by, message, expected_version=None):
+    message = _require_reason(message, "what information you need from the school")
+
+    def open_request(current):
+        request = InformationRequest(
+            referral=current,
+            requested_from_state=(
+                ReferralState.AWAITING_PANEL
+                if current.state == ReferralState.AWAITING_PANEL
+                else ReferralState.SCREENING
+            ),
+            message=message,
+            requested_by=by,
+            requested_at=timezone.now(),
+        )
+        try:
+            request.full_clean()
+        except ValidationError as exc:
+            raise Incomplete("Check your message", {"reason": exc.message_dict["message"]}) \
+                from exc
+        request._history_user = by
+        request.save()
+        notify.information_requested(current, request)
+
+    return _transition(
+        referral, name="request_information", action="request_information", by=by,
+        reason=message, expected_version=expected_version, before=open_request,
+    )
+
+
+def referral_redirect(*, referral, by, reason, expected_version=None):
+    reason = _require_reason(reason, "why this should be an individual child referral")
+    return _transition(
+        referral, name="redirect", action="redirect", by=by, reason=reason,
+        expected_version=expected_version,
+    )
