@@ -115,9 +115,7 @@ class School(models.Model):
 
     urn = models.CharField("URN", max_length=6, unique=True, validators=[urn_validator])
     name = models.CharField(max_length=200)
-    authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="schools"
-    )
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
     establishment_type = models.CharField("type", max_length=120, blank=True)
     phase = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=60, blank=True)
@@ -176,9 +174,7 @@ class Team(models.Model):
 class ContextPanel(models.Model):
     """A regional context panel: receives school referrals and makes threshold decisions."""
 
-    authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="panels"
-    )
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="panels")
     name = models.CharField(max_length=150)
     region = models.CharField(
         "region or locality",
@@ -233,9 +229,7 @@ class PanelMembership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "panel"], name="one_role_per_panel")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "panel"], name="one_role_per_panel")]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.panel.name}"
@@ -271,9 +265,7 @@ class AuthorityRole(models.TextChoices):
 class AuthorityMembership(models.Model):
     """Roles held for a whole authority: front door, partner agency contact, administrator."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="authority_memberships"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authority_memberships")
     authority = models.ForeignKey(
         LocalAuthority, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -289,9 +281,7 @@ class AuthorityMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "authority", "role"], name="one_authority_role"
-            )
+            models.UniqueConstraint(fields=["user", "authority", "role"], name="one_authority_role")
         ]
 
     def __str__(self):

@@ -93,6 +93,11 @@ class Roles:
     @property
     def holds_case_role(self):
         return any(
-            (self.school_ids, self.front_door_authority_ids, self.panel_ids, self.team_ids,
-             self.managed_team_ids)
+            (
+                self.school_ids,
+                self.front_door_authority_ids,
+                self.panel_ids,
+                self.team_ids,
+                self.managed_team_ids,
+            )
         )

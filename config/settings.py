@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "referrals",
+    "notifications",
 ]
 
 MIDDLEWARE = [

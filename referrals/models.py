@@ -213,9 +213,7 @@ class LinkedChild(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["referral", "case_system_id"], name="linked_child_once"
-            )
+            models.UniqueConstraint(fields=["referral", "case_system_id"], name="linked_child_once")
         ]
 
     def __str__(self):
@@ -245,12 +243,18 @@ class InformationRequest(models.Model):
     class Meta:
         ordering = ["-requested_at"]
 
+    def __str__(self):
+        return f"Information request on {self.referral}"
+
 
 class ReferenceSequence(models.Model):
     """The last reference number issued in a year; locked row by row when issuing."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 class TransitionRecord(models.Model):
@@ -292,3 +296,6 @@ class CaseAccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} viewed {self.referral} ({self.page})"

@@ -59,8 +59,8 @@ def record_transition(*, case, subject, transition, from_state, to_state, by, re
 
 def _locked(referral, expected_version):
     """Re-read the referral under a row lock and refuse if it moved since it was loaded."""
-    current = SchoolReferral.objects.select_for_update().select_related("school").get(
-        pk=referral.pk
+    current = (
+        SchoolReferral.objects.select_for_update().select_related("school").get(pk=referral.pk)
     )
     expected = referral.version if expected_version is None else expected_version
     if current.version != expected:
@@ -135,8 +135,9 @@ def referral_start(*, school, by):
     return probe
 
 
-def referral_update_draft(*, referral, by, data, indicators, linked_children,
-                          expected_version=None):
+def referral_update_draft(
+    *, referral, by, data, indicators, linked_children, expected_version=None
+):
     """Save the DSL's answers to a draft. `data` holds CONTENT_FIELDS; `linked_children`
     is a list of (case_system_id, initials)."""
     with transaction.atomic():
@@ -214,7 +215,11 @@ def referral_submit(*, referral, by, expected_version=None):
 def referral_withdraw(*, referral, by, reason, expected_version=None):
     reason = _require_reason(reason, "why the referral is being withdrawn")
     return _transition(
-        referral, name="withdraw", action="withdraw", by=by, reason=reason,
+        referral,
+        name="withdraw",
+        action="withdraw",
+        by=by,
+        reason=reason,
         expected_version=expected_version,
     )
 
@@ -234,20 +239,26 @@ def referral_provide_information(*, referral, by, response, expected_version=Non
         try:
             request.full_clean()
         except ValidationError as exc:
-            raise Incomplete("Check your answer", {"reason": exc.message_dict["response"]}) \
-                from exc
+            raise Incomplete("Check your answer", {"reason": exc.message_dict["response"]}) from exc
         request._history_user = by
         request.save()
         back_to_panel = request.requested_from_state == ReferralState.AWAITING_PANEL
-        name = "provide_information_to_panel" if back_to_panel else (
-            "provide_information_to_front_door"
+        name = (
+            "provide_information_to_panel"
+            if back_to_panel
+            else ("provide_information_to_front_door")
         )
         from_state = current.state
         getattr(current, name)()
         _save(current, by=by, reason="more information provided")
         record_transition(
-            case=current, subject=current, transition=name, from_state=from_state,
-            to_state=current.state, by=by, reason=response,
+            case=current,
+            subject=current,
+            transition=name,
+            from_state=from_state,
+            to_state=current.state,
+            by=by,
+            reason=response,
         )
     return current
 
@@ -260,8 +271,13 @@ def referral_start_screening(*, referral, by, expected_version=None):
         current.screened_by = by
 
     return _transition(
-        referral, name="start_screening", action="start_screening", by=by,
-        reason="screening started", expected_version=expected_version, before=claim,
+        referral,
+        name="start_screening",
+        action="start_screening",
+        by=by,
+        reason="screening started",
+        expected_version=expected_version,
+        before=claim,
     )
 
 
@@ -277,8 +293,13 @@ def referral_accept_to_panel(*, referral, by, panel, reason, expected_version=No
         current.screened_by = current.screened_by or by
 
     return _transition(
-        referral, name="accept_to_panel", action="accept_to_panel", by=by,
-        reason=reason, expected_version=expected_version, before=route,
+        referral,
+        name="accept_to_panel",
+        action="accept_to_panel",
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        before=route,
     )
 
 
@@ -300,21 +321,29 @@ def referral_request_information(*, referral, by, message, expected_version=None
         try:
             request.full_clean()
         except ValidationError as exc:
-            raise Incomplete("Check your message", {"reason": exc.message_dict["message"]}) \
-                from exc
+            raise Incomplete("Check your message", {"reason": exc.message_dict["message"]}) from exc
         request._history_user = by
         request.save()
         notify.information_requested(current, request)
 
     return _transition(
-        referral, name="request_information", action="request_information", by=by,
-        reason=message, expected_version=expected_version, before=open_request,
+        referral,
+        name="request_information",
+        action="request_information",
+        by=by,
+        reason=message,
+        expected_version=expected_version,
+        before=open_request,
     )
 
 
 def referral_redirect(*, referral, by, reason, expected_version=None):
     reason = _require_reason(reason, "why this should be an individual child referral")
     return _transition(
-        referral, name="redirect", action="redirect", by=by, reason=reason,
+        referral,
+        name="redirect",
+        action="redirect",
+        by=by,
+        reason=reason,
         expected_version=expected_version,
     )

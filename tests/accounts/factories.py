@@ -87,7 +87,9 @@ def dsl_of(school, role=SchoolRole.DSL, **kwargs):
 
 def front_door_of(authority, **kwargs):
     user = UserFactory(**kwargs)
-    AuthorityMembership.objects.create(user=user, authority=authority, role=AuthorityRole.FRONT_DOOR)
+    AuthorityMembership.objects.create(
+        user=user, authority=authority, role=AuthorityRole.FRONT_DOOR
+    )
     return user
 
 

@@ -1,0 +1,88 @@
+"""The case's chronology: every transition and every change of answers, who, when, why."""
+
+from dataclasses import dataclass, field
+
+from referrals.models import LinkedChild
+from referrals.services import CONTENT_FIELDS
+
+
+@dataclass
+class Entry:
+    at: object
+    who: object
+    title: str
+    reason: str = ""
+    details: list = field(default_factory=list)
+
+
+FIELD_LABELS = {
+    "concern_types": "Kinds of harm",
+    "concern_other": "Other kind of harm",
+    "incident_description": "The incidents",
+    "patterns": "Patterns",
+    "places": "Places and contexts",
+    "places_other": "Other place or context",
+    "pupils_by_year": "Pupils by year group",
+    "pupils_female": "Girls",
+    "pupils_male": "Boys",
+    "pupils_other_gender": "Another gender",
+    "pupils_gender_not_known": "Gender not known",
+    "pupils_send": "Pupils with SEND",
+    "actions_taken": "What the school has done",
+    "actions_detail": "Details of what the school has done",
+    "young_people_views": "Young people's views",
+    "information_sharing_basis": "Information sharing basis",
+    "information_sharing_detail": "Information sharing details",
+}
+
+
+def _label(name):
+    return FIELD_LABELS.get(name, name)
+
+
+def chronology(referral):
+    entries = []
+    for record in referral.transition_records.select_related("by"):
+        entries.append(
+            Entry(
+                record.at,
+                record.by,
+                f"{_state(record.from_state)} → {_state(record.to_state)}",
+                record.reason,
+            )
+        )
+    versions = list(
+        referral.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    for before, after in zip([None, *versions], versions, strict=False):
+        if before is None:
+            entries.append(Entry(after.history_date, after.history_user, "Draft started"))
+            continue
+        changed = after.diff_against(before, included_fields=CONTENT_FIELDS).changed_fields
+        if changed:
+            entries.append(
+                Entry(
+                    after.history_date,
+                    after.history_user,
+                    "Answers changed",
+                    details=[_label(name) for name in CONTENT_FIELDS if name in changed],
+                )
+            )
+    children = LinkedChild.history.filter(referral_id=referral.pk).select_related("history_user")
+    verbs = {"+": "Linked child added", "-": "Linked child removed", "~": "Linked child changed"}
+    for version in children:
+        entries.append(
+            Entry(
+                version.history_date,
+                version.history_user,
+                verbs[version.history_type],
+                details=[f"{version.initials} ({version.case_system_id})"],
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _state(value):
+    from referrals.choices import ReferralState
+
+    return ReferralState(value).label

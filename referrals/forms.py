@@ -1,0 +1,263 @@
+"""Forms parse and check what people type; the services do the rest."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from accounts.models import ContextPanel
+from referrals.choices import (
+    YEAR_GROUPS,
+    ActionTaken,
+    ConcernType,
+    IndicatorLevel,
+    InformationSharingBasis,
+    Place,
+)
+from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
+from referrals.validators import plain_text
+
+GENDER_FIELDS = ["pupils_female", "pupils_male", "pupils_other_gender", "pupils_gender_not_known"]
+
+
+def _text(label, max_length, *, textarea=True, help_text="", rows=5):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": rows}) if textarea else forms.TextInput(),
+        error_messages={
+            "max_length": f"{label} must be {max_length} characters or fewer "
+            "(you have %(show_value)d)"
+        },
+    )
+
+
+def _count(label):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PUPILS)],
+        error_messages={"invalid": f"{label}: enter a whole number, like 3"},
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "min": 0}),
+    )
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.text
+
+
+class ReferralForm(forms.Form):
+    """The DSL's answers. Saving a draft checks the format of what is there; submitting
+    also checks that every required answer is given (referrals.completeness)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    concern_types = forms.MultipleChoiceField(
+        label="What kinds of harm are you concerned about?",
+        choices=ConcernType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    concern_other = _text("Other kind of harm", 200, textarea=False)
+    incident_description = _text(
+        "Describe the incidents",
+        5000,
+        help_text="What happened, when and where. Do not name children.",
+        rows=8,
+    )
+    patterns = _text(
+        "Patterns you have noticed",
+        5000,
+        help_text="Repeated behaviour, times, groups or places.",
+    )
+    places = forms.MultipleChoiceField(
+        label="Where does the harm happen?",
+        choices=Place.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all places and contexts involved.",
+    )
+    places_other = _text("Other place or context", 200, textarea=False)
+    indicators = IndicatorChoiceField(
+        label="Which school threshold indicators have you observed?",
+        queryset=ThresholdIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pupils_female = _count("Girls")
+    pupils_male = _count("Boys")
+    pupils_other_gender = _count("Another gender")
+    pupils_gender_not_known = _count("Gender not known")
+    pupils_send = _count("Pupils with special educational needs or disabilities (SEND)")
+    actions_taken = forms.MultipleChoiceField(
+        label="What has the school already done?",
+        choices=ActionTaken.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions_detail = _text("Details of what the school has done", 3000)
+    young_people_views = _text(
+        "What have young people said?",
+        5000,
+        help_text="Their views about safety in and around school, in their words where you can.",
+    )
+    information_sharing_basis = forms.ChoiceField(
+        label="On what basis are you sharing this information?",
+        choices=InformationSharingBasis.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    information_sharing_detail = _text("Anything more about information sharing", 2000, rows=3)
+    linked_children = forms.CharField(
+        label="Individual children linked to this referral (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One child per line: case-system identifier, then initials. "
+        "For example: MOS-10482, JB. Never write a child's name.",
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
+            authority_id=referral.school.authority_id, is_active=True
+        )
+        for key, label in YEAR_GROUPS:
+            self.fields[f"year_{key}"] = _count(label)
+
+    @classmethod
+    def initial_for(cls, referral):
+        initial = {
+            name: getattr(referral, name)
+            for name in cls.base_fields
+            if name not in ("indicators", "linked_children", "version")
+        }
+        initial["version"] = referral.version
+        initial["indicators"] = [i.pk for i in referral.indicators.all()]
+        initial["linked_children"] = "\n".join(
+            f"{c.case_system_id}, {c.initials}" for c in referral.linked_children.all()
+        )
+        for key, _label in YEAR_GROUPS:
+            initial[f"year_{key}"] = (referral.pupils_by_year or {}).get(key)
+        return initial
+
+    def year_fields(self):
+        return [self[f"year_{key}"] for key, _label in YEAR_GROUPS]
+
+    def gender_fields(self):
+        return [self[name] for name in GENDER_FIELDS]
+
+    def indicator_groups(self):
+        """Indicator checkboxes grouped under their level, for the template."""
+        by_level = {value: [] for value in IndicatorLevel.values}
+        chosen = {str(v) for v in (self["indicators"].value() or [])}
+        for indicator in self.fields["indicators"].queryset:
+            by_level[indicator.level].append(
+                {"id": indicator.pk, "text": indicator.text, "checked": str(indicator.pk) in chosen}
+            )
+        return [(IndicatorLevel(level).label, items) for level, items in by_level.items() if items]
+
+    def clean_linked_children(self):
+        children, seen = [], set()
+        lines = (self.cleaned_data.get("linked_children") or "").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) != 2:
+                raise forms.ValidationError(
+                    f"Line {number}: write the case-system identifier, a comma, then initials"
+                )
+            case_system_id, initials = parts[0], parts[1].upper()
+            child = LinkedChild(case_system_id=case_system_id, initials=initials)
+            try:
+                child.clean_fields(exclude=["referral"])
+            except forms.ValidationError as exc:
+                message = "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+                raise forms.ValidationError(f"Line {number}: {message}") from exc
+            if case_system_id in seen:
+                raise forms.ValidationError(f"Line {number}: {case_system_id} is listed twice")
+            seen.add(case_system_id)
+            children.append((case_system_id, initials))
+        return children
+
+    def clean(self):
+        data = super().clean()
+        by_year = {key: data[f"year_{key}"] for key, _ in YEAR_GROUPS if data.get(f"year_{key}")}
+        data["pupils_by_year"] = by_year
+        total = sum(by_year.values())
+        genders = [data.get(name) for name in GENDER_FIELDS]
+        if any(g is not None for g in genders) and sum(g or 0 for g in genders) != total:
+            self.add_error(
+                "pupils_female",
+                f"The numbers by gender add up to {sum(g or 0 for g in genders)}, but the "
+                f"numbers by year group add up to {total}: they must be the same",
+            )
+        send = data.get("pupils_send")
+        if send is not None and send > total:
+            self.add_error(
+                "pupils_send",
+                f"Pupils with SEND ({send}) cannot be more than the pupils affected ({total})",
+            )
+        return data
+
+
+class ReasonForm(forms.Form):
+    """A transition that needs a reason (and a version, to catch stale pages)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=3000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter a reason",
+            "max_length": "The reason must be 3000 characters or fewer (you have %(show_value)d)",
+        },
+    )
+
+    def __init__(self, *args, reason_label=None, reason_hint="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_label:
+            self.fields["reason"].label = reason_label
+            self.fields["reason"].error_messages["required"] = f"Enter {reason_label.lower()}"
+        self.fields["reason"].help_text = reason_hint
+
+
+class AcceptToPanelForm(ReasonForm):
+    panel = forms.ModelChoiceField(
+        label="Context panel",
+        queryset=ContextPanel.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a context panel"},
+    )
+    field_order = ["panel", "reason", "version"]
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        panels = ContextPanel.objects.filter(authority_id=referral.school.authority_id)
+        self.fields["panel"].queryset = panels
+        self.fields["panel"].label_from_instance = lambda p: f"{p.name} ({p.region})"
+        default = next((p for p in panels if p.region == referral.school.locality), None)
+        if default and not self.is_bound:
+            self.initial.setdefault("panel", default.pk)
+
+
+class StartForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label="Which school is this referral about?",
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the school"},
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].label_from_instance = lambda s: f"{s.name} (URN {s.urn})"

@@ -1,0 +1,287 @@
+"""Build a demo authority: four context panels, about 20 schools from the sample GIAS file,
+a person for every role, and referrals in every state reached so far.
+
+All people share one password, generated here and printed once."""
+
+import datetime as dt
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import (
+    Agency,
+    AuthorityMembership,
+    AuthorityRole,
+    ContextPanel,
+    LocalAuthority,
+    PanelMembership,
+    PanelRole,
+    School,
+    SchoolMembership,
+    SchoolRole,
+    Team,
+    TeamMembership,
+    TeamRole,
+    User,
+)
+from referrals import services
+from referrals.models import ThresholdIndicator
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_schools.csv"
+DEMO_LA = "999"
+REGIONS = ["North", "South", "East", "West"]
+DOMAIN = "demo.example"
+
+PEOPLE = [
+    # email local part, name, job title
+    ("dsl", "Dana Okafor", "Designated safeguarding lead"),
+    ("deputy", "Priya Shah", "Deputy designated safeguarding lead"),
+    ("dsl.south", "Tom Brennan", "Designated safeguarding lead"),
+    ("frontdoor", "Fola Adeyemi", "Front door education officer"),
+    ("chair", "Helen Marsh", "Context panel chair, service manager"),
+    ("member", "Sgt. Owen Price", "Police, context panel member"),
+    ("practitioner", "Sam Lee", "Practice development officer"),
+    ("manager", "Ruth Clarke", "Team manager, adolescent safeguarding"),
+    ("police", "DC Amy Ward", "Police schools liaison"),
+    ("admin", "Alex Morgan", "Systems administrator"),
+]
+
+ANSWERS = {
+    "concern_types": ["sexual_harassment", "online_harm"],
+    "incident_description": (
+        "Over six weeks, several Year 9 girls have reported sexual comments in the top-floor "
+        "corridor and nude images being shared in a year-group chat."
+    ),
+    "patterns": "Mostly at lunchtime, on the 4.10pm bus, and in one online group.",
+    "places": ["corridors", "transport", "online"],
+    "pupils_by_year": {"y9": 7, "y10": 2},
+    "pupils_female": 6,
+    "pupils_male": 3,
+    "pupils_send": 2,
+    "actions_taken": ["risk_assessment", "separation", "parents_informed"],
+    "actions_detail": "Risk assessments for two pupils; separate bus seating.",
+    "young_people_views": "Girls told us the top corridor and the bus feel unsafe; "
+    "staff are rarely there.",
+    "information_sharing_basis": "public_task",
+}
+
+
+@contextmanager
+def _at(moment):
+    """Let the demo's history read as if it happened over the last fortnight."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+class Command(BaseCommand):
+    help = "Create demo data for every role and state (refuses if it already exists)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Use this password instead of a random one.")
+
+    def handle(self, *args, **options):
+        if LocalAuthority.objects.filter(code=DEMO_LA).exists():
+            raise CommandError("Demo data already exists (authority 999). Use a fresh database.")
+        password = options["password"] or secrets.token_urlsafe(9)
+        call_command("import_schools", str(SAMPLE), la=[DEMO_LA], verbosity=0)
+        with transaction.atomic():
+            people = self._people_and_places(password)
+            self._referrals(people)
+        self._print_logins(password)
+
+    def _people_and_places(self, password):
+        authority = LocalAuthority.objects.get(code=DEMO_LA)
+        schools = list(School.objects.filter(authority=authority).order_by("urn")[:20])
+        for index, school in enumerate(schools):
+            school.locality = REGIONS[index % len(REGIONS)]
+            school._change_reason = "demo localities"
+            school.save()
+        panels = {
+            region: ContextPanel.objects.create(
+                authority=authority, name=f"{region} context panel", region=region
+            )
+            for region in REGIONS
+        }
+        team = Team.objects.create(authority=authority, name="Adolescent safeguarding team")
+        people = {}
+        for key, name, title in PEOPLE:
+            people[key] = User.objects.create_user(
+                f"{key}@{DOMAIN}", password, full_name=name, job_title=title
+            )
+        north = [s for s in schools if s.locality == "North"]
+        south = [s for s in schools if s.locality == "South"]
+        SchoolMembership.objects.create(user=people["dsl"], school=north[0], role=SchoolRole.DSL)
+        SchoolMembership.objects.create(user=people["dsl"], school=north[1], role=SchoolRole.DSL)
+        SchoolMembership.objects.create(
+            user=people["deputy"], school=north[0], role=SchoolRole.DEPUTY_DSL
+        )
+        SchoolMembership.objects.create(
+            user=people["dsl.south"], school=south[0], role=SchoolRole.DSL
+        )
+        AuthorityMembership.objects.create(
+            user=people["frontdoor"], authority=authority, role=AuthorityRole.FRONT_DOOR
+        )
+        AuthorityMembership.objects.create(
+            user=people["police"],
+            authority=authority,
+            role=AuthorityRole.PARTNER,
+            agency=Agency.POLICE,
+        )
+        AuthorityMembership.objects.create(
+            user=people["admin"], authority=authority, role=AuthorityRole.ADMINISTRATOR
+        )
+        people["admin"].is_staff = True
+        people["admin"].save()
+        people["admin"].groups.add(_administrators_group())
+        for region in ("North", "South"):
+            PanelMembership.objects.create(
+                user=people["chair"],
+                panel=panels[region],
+                role=PanelRole.CHAIR,
+                agency=Agency.SOCIAL_CARE,
+            )
+            PanelMembership.objects.create(
+                user=people["member"],
+                panel=panels[region],
+                role=PanelRole.MEMBER,
+                agency=Agency.POLICE,
+            )
+        TeamMembership.objects.create(
+            user=people["practitioner"], team=team, role=TeamRole.PRACTITIONER
+        )
+        TeamMembership.objects.create(user=people["manager"], team=team, role=TeamRole.MANAGER)
+        people.update(north=north, south=south, panels=panels, authority=authority)
+        return people
+
+    def _referrals(self, p):
+        now = timezone.now()
+        dsl, fd = p["dsl"], p["frontdoor"]
+        indicators = list(
+            ThresholdIndicator.objects.filter(authority=p["authority"], level="child_in_need")[:2]
+        )
+
+        def make(school, by, days_ago, *, complete=True):
+            with _at(now - dt.timedelta(days=days_ago, hours=2)):
+                referral = services.referral_start(school=school, by=by)
+                if complete:
+                    referral = services.referral_update_draft(
+                        referral=referral,
+                        by=by,
+                        data=ANSWERS,
+                        indicators=indicators,
+                        linked_children=[("MOS-10482", "JB")],
+                    )
+            return referral
+
+        def then(days_ago, service, **kwargs):
+            with _at(now - dt.timedelta(days=days_ago)):
+                return service(**kwargs)
+
+        north0, north1, south0 = p["north"][0], p["north"][1], p["south"][0]
+        # Draft, half written
+        make(north1, dsl, 0, complete=False)
+        # Submitted just now
+        r = make(north0, dsl, 0)
+        then(0, services.referral_submit, referral=r, by=dsl)
+        # Submitted three days ago and not yet screened: overdue on the queue
+        r = make(south0, p["dsl.south"], 3)
+        then(3, services.referral_submit, referral=r, by=p["dsl.south"])
+        # Screening
+        r = make(north1, dsl, 1)
+        r = then(1, services.referral_submit, referral=r, by=dsl)
+        then(0, services.referral_start_screening, referral=r, by=fd)
+        # Awaiting the North panel
+        r = make(north0, p["deputy"], 9)
+        r = then(9, services.referral_submit, referral=r, by=p["deputy"])
+        then(
+            8,
+            services.referral_accept_to_panel,
+            referral=r,
+            by=fd,
+            panel=p["panels"]["North"],
+            reason="Pattern of harassment across a year group and on transport: a school "
+            "context concern for the panel.",
+        )
+        # More information requested, then another answered and back in screening
+        r = make(north0, dsl, 4)
+        r = then(4, services.referral_submit, referral=r, by=dsl)
+        then(
+            3,
+            services.referral_request_information,
+            referral=r,
+            by=fd,
+            message="Which bus routes, and has the transport provider been told?",
+        )
+        r = make(north1, dsl, 6)
+        r = then(6, services.referral_submit, referral=r, by=dsl)
+        r = then(
+            5,
+            services.referral_request_information,
+            referral=r,
+            by=fd,
+            message="Has the school's behaviour policy been reviewed this year?",
+        )
+        then(
+            4,
+            services.referral_provide_information,
+            referral=r,
+            by=dsl,
+            response="Yes, in September; we attach the summary to the next panel.",
+        )
+        # Redirected as an individual child referral
+        r = make(south0, p["dsl.south"], 10)
+        r = then(10, services.referral_submit, referral=r, by=p["dsl.south"])
+        then(
+            9,
+            services.referral_redirect,
+            referral=r,
+            by=fd,
+            reason="The concern is about one child at home: individual referral to the MASH.",
+        )
+        # Withdrawn by the school
+        r = make(north0, dsl, 12)
+        r = then(12, services.referral_submit, referral=r, by=dsl)
+        then(
+            11,
+            services.referral_withdraw,
+            referral=r,
+            by=dsl,
+            reason="Duplicate of an earlier referral.",
+        )
+
+    def _print_logins(self, password):
+        out = self.stdout
+        out.write("")
+        out.write("Demo logins (all share one password, shown only now):")
+        out.write(f"  password: {password}")
+        for key, name, title in PEOPLE:
+            out.write(f"  {key + '@' + DOMAIN:28} {name} – {title}")
+        out.write("")
+
+
+def _administrators_group():
+    group, _ = Group.objects.get_or_create(name="Administrators")
+    codenames = [
+        f"{verb}_{model}"
+        for verb in ("view", "add", "change")
+        for model in (
+            "school",
+            "contextpanel",
+            "team",
+            "schoolmembership",
+            "panelmembership",
+            "teammembership",
+            "authoritymembership",
+            "thresholdindicator",
+            "user",
+        )
+    ]
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    return group

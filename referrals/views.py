@@ -1,0 +1,280 @@
+"""Pages: parse input, call one service or selector, render. Every case read goes through
+SchoolReferral.objects.visible_to(user), so another school's referral is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import School
+from accounts.roles import Roles
+from referrals import services
+from referrals.answers import answer_rows
+from referrals.chronology import chronology
+from referrals.completeness import missing_answers
+from referrals.errors import CaseError, Incomplete
+from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
+from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.permissions import available_actions, may
+from referrals.selectors import front_door_queue, referrals_for
+from referrals.services import CONTENT_FIELDS
+
+
+def _visible(request, pk, page=None):
+    referral = get_object_or_404(
+        SchoolReferral.objects.visible_to(request.user).select_related(
+            "school__authority", "panel", "created_by", "screened_by"
+        ),
+        pk=pk,
+    )
+    if page:
+        CaseAccessLog.objects.create(referral=referral, user=request.user, page=page)
+    return referral
+
+
+def _refuse(form, exc):
+    """Put a service's refusal on the form so the error summary shows it."""
+    for name, problem in exc.problems.items():
+        target = name if name in form.fields else None
+        for message in problem if isinstance(problem, list) else [problem]:
+            form.add_error(target, message)
+    if not exc.problems:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def referral_list(request):
+    referrals = referrals_for(request.user)
+    return render(request, "referrals/list.html", {"referrals": referrals})
+
+
+@login_required
+def front_door(request):
+    if not Roles.for_user(request.user).is_front_door:
+        raise PermissionDenied
+    return render(request, "referrals/front_door.html", {"items": front_door_queue(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_start(request):
+    roles = Roles.for_user(request.user)
+    if not roles.is_dsl:
+        raise PermissionDenied
+    schools = School.objects.filter(pk__in=roles.school_ids).order_by("name")
+    initial = {"school": schools[0].pk} if len(schools) == 1 else {}
+    form = StartForm(request.POST or None, schools=schools, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        referral = services.referral_start(school=form.cleaned_data["school"], by=request.user)
+        return redirect("referral_edit", pk=referral.pk)
+    return render(request, "referrals/start.html", {"form": form, "schools": schools})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_edit(request, pk):
+    referral = _visible(request, pk)
+    if not may(request.user, "edit_draft", referral) or referral.state != "draft":
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReferralForm(request.POST, referral=referral)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
+            try:
+                services.referral_update_draft(
+                    referral=referral,
+                    by=request.user,
+                    data=data,
+                    indicators=form.cleaned_data["indicators"],
+                    linked_children=form.cleaned_data["linked_children"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except CaseError as exc:
+                _refuse(form, exc)
+            else:
+                if "continue" in request.POST:
+                    return redirect("referral_check", pk=referral.pk)
+                messages.success(request, "Your draft has been saved.")
+                return redirect("referral_edit", pk=referral.pk)
+    else:
+        form = ReferralForm(initial=ReferralForm.initial_for(referral), referral=referral)
+    return render(request, "referrals/edit.html", {"referral": referral, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_check(request, pk):
+    referral = _visible(request, pk)
+    if not may(request.user, "submit", referral) or referral.state != "draft":
+        raise PermissionDenied
+    problems = missing_answers(referral)
+    error = None
+    if request.method == "POST":
+        try:
+            services.referral_submit(
+                referral=referral,
+                by=request.user,
+                expected_version=_int(request.POST.get("version")),
+            )
+        except Incomplete as exc:
+            problems = exc.problems
+        except CaseError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, "Referral submitted. The front door will screen it within one working day."
+            )
+            return redirect("referral_detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/check.html",
+        {
+            "referral": referral,
+            "problems": problems,
+            "error": error,
+            "answers": answer_rows(referral, problems),
+        },
+    )
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = _visible(request, pk, page="case")
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "actions": available_actions(request.user, referral),
+            "open_request": referral.information_requests.filter(responded_at__isnull=True).first(),
+            "requests": referral.information_requests.select_related(
+                "requested_by", "responded_by"
+            ),
+            "answers": answer_rows(referral),
+            "recent": chronology(referral)[-5:][::-1],
+        },
+    )
+
+
+@login_required
+def referral_history(request, pk):
+    referral = _visible(request, pk, page="history")
+    return render(
+        request,
+        "referrals/history.html",
+        {"referral": referral, "entries": chronology(referral)[::-1]},
+    )
+
+
+# Each decision page: the service it calls, the words around it, what it needs.
+ACTIONS = {
+    "start_screening": {
+        "service": services.referral_start_screening,
+        "title": "Start screening",
+        "button": "Start screening",
+        "needs_reason": False,
+        "done": "You are screening this referral.",
+    },
+    "accept_to_panel": {
+        "service": services.referral_accept_to_panel,
+        "title": "Accept to a context panel",
+        "button": "Accept to panel",
+        "reason_label": "Reason for accepting",
+        "reason_hint": "What the panel needs to know: why this meets the school context "
+        "threshold for a panel's decision.",
+        "done": "Referral accepted to the context panel.",
+    },
+    "request_information": {
+        "service": services.referral_request_information,
+        "title": "Request more information from the school",
+        "button": "Send request",
+        "reason_label": "Message to the school's designated safeguarding leads",
+        "reason_hint": "Say exactly what you need to know. The school is emailed.",
+        "reason_arg": "message",
+        "done": "Request sent to the school.",
+    },
+    "redirect": {
+        "service": services.referral_redirect,
+        "title": "Redirect as an individual child referral",
+        "button": "Redirect referral",
+        "reason_label": "Reason for redirecting",
+        "reason_hint": "Why this is about individual children rather than the school context, "
+        "and what the school should do now.",
+        "done": "Referral redirected as an individual child referral.",
+    },
+    "withdraw": {
+        "service": services.referral_withdraw,
+        "title": "Withdraw this referral",
+        "button": "Withdraw referral",
+        "reason_label": "Reason for withdrawing",
+        "done": "Referral withdrawn.",
+        "warning": True,
+    },
+    "provide_information": {
+        "service": services.referral_provide_information,
+        "title": "Answer the request for more information",
+        "button": "Send answer",
+        "reason_label": "Your answer",
+        "reason_arg": "response",
+        "done": "Your answer has been sent.",
+    },
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_act(request, pk, action):
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    referral = _visible(request, pk)
+    if not may(request.user, action, referral):
+        raise PermissionDenied
+    needs_reason = spec.get("needs_reason", True)
+    form_class = AcceptToPanelForm if action == "accept_to_panel" else ReasonForm
+    kwargs = {"reason_label": spec.get("reason_label"), "reason_hint": spec.get("reason_hint", "")}
+    if action == "accept_to_panel":
+        kwargs["referral"] = referral
+    data = request.POST if request.method == "POST" else None
+    if data is not None and not needs_reason:
+        data = data.copy()
+        data["reason"] = spec["done"]
+    form = form_class(data, initial={"version": referral.version}, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        arguments = {
+            "referral": referral,
+            "by": request.user,
+            "expected_version": form.cleaned_data["version"],
+        }
+        if needs_reason:
+            arguments[spec.get("reason_arg", "reason")] = form.cleaned_data["reason"]
+        if action == "accept_to_panel":
+            arguments["panel"] = form.cleaned_data["panel"]
+        try:
+            spec["service"](**arguments)
+        except CaseError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, spec["done"])
+            return redirect("referral_detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/act.html",
+        {
+            "referral": referral,
+            "form": form,
+            "spec": spec,
+            "action": action,
+            "needs_reason": needs_reason,
+            "open_request": referral.information_requests.filter(responded_at__isnull=True).first(),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
