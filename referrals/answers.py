@@ -8,6 +8,28 @@ from referrals.choices import (
     Place,
 )
 
+# Where "Change" and error links land on the edit page: the first input of each question.
+ANCHORS = {
+    "concern_types": "id_concern_types_0",
+    "concern_other": "id_concern_other",
+    "places": "id_places_0",
+    "places_other": "id_places_other",
+    "indicators": "id_indicators_0",
+    "pupils_by_year": "id_year_reception",
+    "linked_children": "id_linked_children",
+    "actions_taken": "id_actions_taken_0",
+    "information_sharing_basis": "id_information_sharing_basis_0",
+}
+
+
+def anchor(name):
+    return ANCHORS.get(name, f"id_{name}")
+
+
+def problem_links(problems):
+    """Missing answers as (anchor on the edit page, message), for the error summary."""
+    return [(anchor(name), message) for name, message in problems.items()]
+
 
 def _labels(values, choices):
     names = dict(choices)
@@ -83,16 +105,16 @@ def answer_rows(referral, problems=None, *, indicators=None, linked_children=Non
         ),
     ]
     result = []
-    for name, label, value, items, multi in rows:
+    for name, label, value, items, _multi in rows:
         if items is not None and value:
             items = [*items, value]
         result.append(
             {
                 "name": name,
+                "anchor": anchor(name),
                 "label": label,
                 "value": value,
                 "items": items,
-                "multi": multi,
                 "problem": problems.get(name) or problems.get(f"{name.split('_')[0]}_other"),
             }
         )

@@ -154,9 +154,18 @@ class ReferralForm(forms.Form):
         """Indicator checkboxes grouped under their level, for the template."""
         by_level = {value: [] for value in IndicatorLevel.values}
         chosen = {str(v) for v in (self["indicators"].value() or [])}
-        for indicator in self.fields["indicators"].queryset:
+        indicators = sorted(
+            self.fields["indicators"].queryset,
+            key=lambda i: (IndicatorLevel.values.index(i.level), i.position, i.pk),
+        )
+        for index, indicator in enumerate(indicators):
             by_level[indicator.level].append(
-                {"id": indicator.pk, "text": indicator.text, "checked": str(indicator.pk) in chosen}
+                {
+                    "index": index,
+                    "value": indicator.pk,
+                    "text": indicator.text,
+                    "checked": str(indicator.pk) in chosen,
+                }
             )
         return [(IndicatorLevel(level).label, items) for level, items in by_level.items() if items]
 

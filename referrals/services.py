@@ -127,7 +127,10 @@ def referral_start(*, school, by):
     """A DSL starts a draft referral for one of their schools."""
     probe = SchoolReferral(school=school, created_by=by)
     if not may(by, "edit_draft", probe):
-        raise NotAllowed("Only the school's designated safeguarding leads can refer it.")
+        raise NotAllowed(
+            "You do not have permission to refer this school: only its designated "
+            "safeguarding leads can."
+        )
     with transaction.atomic():
         probe._history_user = by
         probe._change_reason = "draft started"
@@ -143,7 +146,10 @@ def referral_update_draft(
     with transaction.atomic():
         current = _locked(referral, expected_version)
         if not may(by, "edit_draft", current):
-            raise NotAllowed("Only the school's designated safeguarding leads can edit it.")
+            raise NotAllowed(
+                "You do not have permission to edit this referral: only the school's "
+                "designated safeguarding leads can."
+            )
         if current.state != ReferralState.DRAFT:
             raise NotAllowed("This referral has been submitted and can no longer be edited.")
         for name in CONTENT_FIELDS:
@@ -229,10 +235,16 @@ def referral_provide_information(*, referral, by, response, expected_version=Non
     with transaction.atomic():
         current = _locked(referral, expected_version)
         if not may(by, "provide_information", current):
-            raise NotAllowed("Only the school's designated safeguarding leads can answer.")
-        request = current.information_requests.filter(responded_at__isnull=True).first()
-        if request is None or current.state != ReferralState.MORE_INFORMATION_REQUESTED:
-            raise NotAllowed("No request for more information is waiting for an answer.")
+            raise NotAllowed(
+                "You do not have permission to answer: only the school's designated "
+                "safeguarding leads can."
+            )
+        if current.state != ReferralState.MORE_INFORMATION_REQUESTED:
+            raise NotAllowed(
+                f"A referral that is “{current.get_state_display()}” cannot do that now: "
+                "no request for more information is waiting for an answer."
+            )
+        request = current.information_requests.get(responded_at__isnull=True)
         request.response = response
         request.responded_by = by
         request.responded_at = timezone.now()

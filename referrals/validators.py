@@ -3,7 +3,7 @@ import re
 from django.core.exceptions import ValidationError
 
 # A tag-like run: "<script>", "</b>", "<img src=x>", "<!-- -->". "x < y" and "<3" pass.
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 
 
 def plain_text(value):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import School
 from accounts.roles import Roles
 from referrals import services
-from referrals.answers import answer_rows
+from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.errors import CaseError, Incomplete
@@ -135,6 +135,7 @@ def referral_check(request, pk):
             "problems": problems,
             "error": error,
             "answers": answer_rows(referral, problems),
+            "problem_links": problem_links(problems),
         },
     )
 

@@ -1,0 +1,64 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from referrals import services
+from referrals.choices import ReferralState as S
+from referrals.chronology import chronology
+from referrals.models import SchoolReferral
+from tests.referrals.factories import COMPLETE_ANSWERS, in_state
+
+pytestmark = pytest.mark.django_db
+
+REACHED_SO_FAR = {
+    S.DRAFT,
+    S.SUBMITTED,
+    S.SCREENING,
+    S.AWAITING_PANEL,
+    S.MORE_INFORMATION_REQUESTED,
+    S.REDIRECTED,
+    S.WITHDRAWN,
+}
+
+
+def test_demo_builds_every_role_and_every_state_reached_so_far(capsys, client):
+    call_command("demo", password="demo-password-1")
+    out = capsys.readouterr().out
+    assert "password: demo-password-1" in out
+    assert set(SchoolReferral.objects.values_list("state", flat=True)) == REACHED_SO_FAR
+    for email in ("dsl", "frontdoor", "chair", "practitioner", "manager", "police", "admin"):
+        assert f"{email}@demo.example" in out
+        assert User.objects.get(email=f"{email}@demo.example").check_password("demo-password-1")
+    assert client.login(username="frontdoor@demo.example", password="demo-password-1")
+    assert client.get("/front-door/").status_code == 200
+
+
+def test_demo_refuses_to_run_twice():
+    call_command("demo", password="demo-password-1")
+    with pytest.raises(Exception, match="already exists"):
+        call_command("demo", password="demo-password-1")
+
+
+def test_chronology_lists_every_transition_and_change_with_who_and_why():
+    referral = in_state(S.DRAFT)
+    dsl, fd = referral.people["dsl"], referral.people["front_door"]
+    services.referral_update_draft(
+        referral=referral,
+        by=dsl,
+        data={**COMPLETE_ANSWERS, "patterns": "Now also at the bus stop."},
+        indicators=[],
+        linked_children=[("MOS-77", "JB")],
+    )
+    referral = services.referral_submit(referral=SchoolReferral.objects.get(pk=referral.pk), by=dsl)
+    services.referral_redirect(referral=referral, by=fd, reason="One child: MASH referral.")
+    entries = chronology(referral)
+    titles = [e.title for e in entries]
+    assert titles[0] == "Draft started"
+    assert "Linked child added" in titles
+    assert titles[-2:] == [
+        "Draft → Submitted",
+        "Submitted → Redirected (individual child referral)",
+    ]
+    changed = [e for e in entries if e.title == "Answers changed"][-1]
+    assert changed.details == ["Patterns"] and changed.who == dsl
+    assert entries[-1].who == fd and entries[-1].reason == "One child: MASH referral."
