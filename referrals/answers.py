@@ -6,6 +6,7 @@ from referrals.choices import (
     ConcernType,
     InformationSharingBasis,
     Place,
+    year_groups_for,
 )
 
 # Where "Change" and error links land on the edit page: the first input of each question.
@@ -15,20 +16,21 @@ ANCHORS = {
     "places": "id_places_0",
     "places_other": "id_places_other",
     "indicators": "id_indicators_0",
-    "pupils_by_year": "id_year_reception",
     "linked_children": "id_linked_children",
     "actions_taken": "id_actions_taken_0",
     "information_sharing_basis": "id_information_sharing_basis_0",
 }
 
 
-def anchor(name):
+def anchor(name, referral):
+    if name == "pupils_by_year":  # the first year group this school's phase offers
+        return f"id_year_{year_groups_for(referral.school.phase)[0][0]}"
     return ANCHORS.get(name, f"id_{name}")
 
 
-def problem_links(problems):
+def problem_links(problems, referral):
     """Missing answers as (anchor on the edit page, message), for the error summary."""
-    return [(anchor(name), message) for name, message in problems.items()]
+    return [(anchor(name, referral), message) for name, message in problems.items()]
 
 
 def _labels(values, choices):
@@ -111,7 +113,7 @@ def answer_rows(referral, problems=None, *, indicators=None, linked_children=Non
         result.append(
             {
                 "name": name,
-                "anchor": anchor(name),
+                "anchor": anchor(name, referral),
                 "label": label,
                 "value": value,
                 "items": items,

@@ -74,3 +74,18 @@ YEAR_GROUPS = [
     ("reception", "Reception"),
     *[(f"y{n}", f"Year {n}") for n in range(1, 14)],
 ]
+
+# The year groups a school of each GIAS phase teaches; other phases are offered all of them.
+_PHASE_YEARS = {
+    "nursery": ["reception"],
+    "primary": ["reception", *[f"y{n}" for n in range(1, 7)]],
+    "middle deemed primary": [f"y{n}" for n in range(3, 9)],
+    "middle deemed secondary": [f"y{n}" for n in range(5, 10)],
+    "secondary": [f"y{n}" for n in range(7, 14)],
+    "16 plus": ["y12", "y13"],
+}
+
+
+def year_groups_for(phase):
+    keys = _PHASE_YEARS.get((phase or "").strip().lower())
+    return [(k, label) for k, label in YEAR_GROUPS if keys is None or k in keys]

@@ -11,6 +11,7 @@ from referrals.choices import (
     IndicatorLevel,
     InformationSharingBasis,
     Place,
+    year_groups_for,
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
 from referrals.validators import plain_text
@@ -125,7 +126,11 @@ class ReferralForm(forms.Form):
         self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
             authority_id=referral.school.authority_id, is_active=True
         )
-        for key, label in YEAR_GROUPS:
+        # Year groups the school teaches, plus any already counted (phase may have changed).
+        counted = set((referral.pupils_by_year or {}).keys())
+        offered = {key for key, _ in year_groups_for(referral.school.phase)} | counted
+        self.year_groups = [(key, label) for key, label in YEAR_GROUPS if key in offered]
+        for key, label in self.year_groups:
             self.fields[f"year_{key}"] = _count(label)
 
     @classmethod
@@ -145,7 +150,7 @@ class ReferralForm(forms.Form):
         return initial
 
     def year_fields(self):
-        return [self[f"year_{key}"] for key, _label in YEAR_GROUPS]
+        return [self[f"year_{key}"] for key, _label in self.year_groups]
 
     def gender_fields(self):
         return [self[name] for name in GENDER_FIELDS]
@@ -195,7 +200,9 @@ class ReferralForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        by_year = {key: data[f"year_{key}"] for key, _ in YEAR_GROUPS if data.get(f"year_{key}")}
+        by_year = {
+            key: data[f"year_{key}"] for key, _ in self.year_groups if data.get(f"year_{key}")
+        }
         data["pupils_by_year"] = by_year
         total = sum(by_year.values())
         genders = [data.get(name) for name in GENDER_FIELDS]

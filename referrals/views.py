@@ -111,7 +111,8 @@ def referral_check(request, pk):
         raise PermissionDenied
     problems = missing_answers(referral)
     error = None
-    if request.method == "POST":
+    attempted = request.method == "POST"  # errors are shown once they try to submit
+    if attempted:
         try:
             services.referral_submit(
                 referral=referral,
@@ -133,9 +134,10 @@ def referral_check(request, pk):
         {
             "referral": referral,
             "problems": problems,
+            "attempted": attempted,
             "error": error,
-            "answers": answer_rows(referral, problems),
-            "problem_links": problem_links(problems),
+            "answers": answer_rows(referral, problems if attempted else None),
+            "problem_links": problem_links(problems, referral),
         },
     )
 

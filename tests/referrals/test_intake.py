@@ -203,3 +203,32 @@ def test_references_are_sequential_per_year():
 def test_drafts_get_no_reference_so_abandoned_drafts_leave_no_gaps():
     draft()
     assert submitted().reference.endswith("-00001")
+
+
+def test_check_page_lists_what_is_missing_without_errors_until_they_try(client, dsl_and_school):
+    dsl, school = dsl_and_school
+    referral = draft(school, dsl, complete=False)
+    page = client.get(f"/referrals/{referral.pk}/check/").content.decode()
+    assert "Still to answer before you can submit" in page
+    assert "There is a problem" not in page and "govuk-error-summary" not in page
+    assert "<title>Check your answers" in page
+
+
+@pytest.mark.parametrize(
+    ("phase", "offered", "not_offered"),
+    [
+        ("Primary", ["Reception", "Year 6"], ["Year 7"]),
+        ("Secondary", ["Year 7", "Year 13"], ["Reception", "Year 6"]),
+        ("Not applicable", ["Reception", "Year 13"], []),
+    ],
+)
+def test_year_groups_offered_follow_the_schools_phase(client, phase, offered, not_offered):
+    school = SchoolFactory(phase=phase)
+    dsl = dsl_of(school)
+    client.force_login(dsl)
+    referral = draft(school, dsl, complete=False)
+    page = client.get(f"/referrals/{referral.pk}/edit/").content.decode()
+    for label in offered:
+        assert f">{label}</label>" in page
+    for label in not_offered:
+        assert f">{label}</label>" not in page

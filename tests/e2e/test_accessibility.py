@@ -1,0 +1,111 @@
+"""Every page of the referral journey passes axe-core's automated accessibility checks in
+real Chromium, with and without errors on the page, and can be used from the keyboard."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from referrals import services
+from tests.accounts.factories import PASSWORD
+from tests.referrals.factories import in_state
+
+AXE = Axe()
+
+
+@pytest.fixture
+def case(transactional_db):
+    return in_state("submitted")
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email address", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def assert_accessible(page: Page, what):
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def test_login_page_with_and_without_errors(page, live_server, transactional_db):
+    page.goto(f"{live_server.url}/login/")
+    assert_accessible(page, "login")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page, "login with errors")
+
+
+def test_dsl_pages(page, live_server, case):
+    dsl = case.people["dsl"]
+    draft = services.referral_start(school=case.school, by=dsl)
+    sign_in(page, live_server, dsl)
+    for url in [
+        "/referrals/",
+        "/referrals/new/",
+        f"/referrals/{draft.pk}/edit/",
+        f"/referrals/{draft.pk}/check/",
+        f"/referrals/{case.pk}/",
+        f"/referrals/{case.pk}/history/",
+        f"/referrals/{case.pk}/withdraw/",
+    ]:
+        page.goto(live_server.url + url)
+        assert_accessible(page, url)
+    page.goto(f"{live_server.url}/referrals/{draft.pk}/edit/")
+    page.get_by_label("Describe the incidents").fill("<b>markup</b>")
+    page.get_by_label("Girls").fill("4")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page, "edit with errors")
+    page.goto(f"{live_server.url}/referrals/{draft.pk}/check/")
+    page.get_by_role("button", name="Submit referral").click()
+    expect(
+        page.get_by_text("Answer every required question before submitting").first
+    ).to_be_visible()
+    assert_accessible(page, "check answers with errors")
+
+
+def test_front_door_pages(page, live_server, case):
+    sign_in(page, live_server, case.people["front_door"])
+    for url in [
+        "/front-door/",
+        f"/referrals/{case.pk}/",
+        f"/referrals/{case.pk}/accept_to_panel/",
+        f"/referrals/{case.pk}/request_information/",
+        f"/referrals/{case.pk}/start_screening/",
+    ]:
+        page.goto(live_server.url + url)
+        assert_accessible(page, url)
+    page.goto(f"{live_server.url}/referrals/{case.pk}/redirect/")
+    page.get_by_role("button", name="Redirect referral").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page, "redirect with errors")
+
+
+def test_keyboard_user_skips_to_content_and_submits_a_decision(page, live_server, case):
+    sign_in(page, live_server, case.people["front_door"])
+    page.goto(f"{live_server.url}/referrals/{case.pk}/redirect/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    # Tab through to the reason box and write it, then submit with the keyboard alone.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_reason":
+            break
+    expect(page.get_by_label("Reason for redirecting")).to_be_focused()
+    page.keyboard.type("About one child at home: individual referral.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Redirect referral")).to_be_focused()
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+        "getComputedStyle(document.activeElement).boxShadow"
+    )
+    assert outline != "none none", "the focused button shows no visible focus"
+    page.keyboard.press("Enter")
+    expect(page.locator("p", has_text="Status:").locator(".govuk-tag")).to_have_text(
+        "Redirected (individual child referral)"
+    )
