@@ -3,6 +3,7 @@ its own authority's schools, panels, teams and memberships; case content is not 
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import (
@@ -106,6 +107,9 @@ class AuthorityMembershipAdmin(AuthorityScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """An authority's administrator sees the people of their authority (any membership in
+    it) and people with no membership yet (just added); never another authority's staff."""
+
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active", "is_staff"]
     search_fields = ["full_name", "email"]
@@ -117,3 +121,40 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        ids = Roles.for_user(request.user).admin_authority_ids
+        ours = (
+            Q(authority_memberships__authority__in=ids)
+            | Q(school_memberships__school__authority__in=ids)
+            | Q(panel_memberships__panel__authority__in=ids)
+            | Q(team_memberships__team__authority__in=ids)
+        )
+        nobodys = Q(
+            authority_memberships__isnull=True,
+            school_memberships__isnull=True,
+            panel_memberships__isnull=True,
+            team_memberships__isnull=True,
+        )
+        return qs.filter(pk__in=User.objects.filter(ours | nobodys).values("pk"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Only a superuser grants superuser or staff rights.
+        return [
+            (
+                n,
+                {
+                    **o,
+                    "fields": [
+                        f for f in o["fields"] if f not in ("is_superuser", "is_staff", "groups")
+                    ],
+                },
+            )
+            for n, o in fieldsets
+        ]
