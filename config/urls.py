@@ -6,3 +6,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("referrals.urls")),
 ]
+
+admin.site.site_header = "School context referrals: configuration"
+admin.site.site_title = "Configuration"
+admin.site.index_title = "Schools, panels, teams, people and indicators"
