@@ -158,6 +158,10 @@ class Agency(models.TextChoices):
 class Team(models.Model):
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=150)
+    is_front_door = models.BooleanField(
+        default=False,
+        help_text="The front door's own team: its managers answer the front door's escalations.",
+    )
 
     history = HistoricalRecords()
 

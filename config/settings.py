@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.inbox_and_health",
             ],
         },
     },
@@ -154,6 +155,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
 SITE_NAME = os.environ.get("SITE_NAME", "School context referrals")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
+
+# Timescales and reminders (notifications app)
+WORKING_DAY_ENDS = os.environ.get("WORKING_DAY_ENDS", "17:00")
+REMINDER_SWEEP_MINUTES = int(os.environ.get("REMINDER_SWEEP_MINUTES", "5"))
+DIGEST_TIMES = _env_list("DIGEST_TIMES", "08:00,12:00,16:00")
+
+
+def _beat_schedule():
+    from celery.schedules import crontab
+
+    schedule = {
+        "reminder-sweep": {
+            "task": "notifications.tasks.run_reminder_sweep",
+            "schedule": REMINDER_SWEEP_MINUTES * 60.0,
+        }
+    }
+    for text in DIGEST_TIMES:  # working days are checked by the task (bank holidays too)
+        hour, minute = text.split(":")
+        schedule[f"rag-digest-{text}"] = {
+            "task": "notifications.tasks.send_rag_digests",
+            "schedule": crontab(hour=int(hour), minute=int(minute), day_of_week="mon-fri"),
+        }
+    return schedule
+
+
+CELERY_BEAT_SCHEDULE = _beat_schedule()
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("referrals.urls")),
+    path("", include("notifications.urls")),
 ]
 
 admin.site.site_header = "School context referrals: configuration"

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -135,6 +136,9 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.reference or f"Draft referral for {self.school.name}"
+
+    def get_absolute_url(self):
+        return reverse("referral_detail", args=[self.pk])
 
     @property
     def authority_id(self):

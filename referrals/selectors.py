@@ -1,55 +1,54 @@
-"""Reads: lists and the front-door queue, always through visible_to."""
+"""Reads: lists and the front-door queue, always through visible_to, each referral with its
+running deadlines and their RAG (one query for all the deadlines of a page)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from notifications.workdays import due_after_working_days
+from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
 from referrals.models import SchoolReferral
 
-SCREENING_WORKING_DAYS = 1  # Working Together: a decision on a referral within one working day
+
+@dataclass
+class Row:
+    referral: SchoolReferral
+    deadlines: list = field(default_factory=list)  # [{"deadline": d, "rag": "red"}]
+
+    @property
+    def worst(self):
+        order = {"red": 0, "amber": 1, "green": 2}
+        return min((order[d["rag"]] for d in self.deadlines), default=3)
 
 
-def referrals_for(user):
-    return (
+def _rows(referrals, now):
+    referrals = list(referrals)
+    deadlines = running_deadlines_for_cases(SchoolReferral, [r.pk for r in referrals])
+    return [
+        Row(r, [{"deadline": d, "rag": d.rag(now)} for d in deadlines.get(r.pk, [])])
+        for r in referrals
+    ]
+
+
+def referral_rows(user, now=None):
+    referrals = (
         SchoolReferral.objects.visible_to(user)
         .select_related("school", "panel")
         .order_by("-updated_at")
     )
-
-
-@dataclass
-class QueueItem:
-    referral: SchoolReferral
-    due: object
-    waiting: object
-    status: str  # "overdue", "due_today", "on_track"
-
-    @property
-    def status_label(self):
-        return {"overdue": "Overdue", "due_today": "Due today", "on_track": "On track"}[self.status]
+    return _rows(referrals, now or timezone.now())
 
 
 def front_door_queue(user, now=None):
-    """Submitted and screening referrals of this person's authorities, oldest first, each
-    with its screening decision due time (one working day, in the authority's nation)."""
-    now = now or timezone.now()
+    """Submitted and screening referrals of this person's authorities, oldest first."""
     referrals = (
         SchoolReferral.objects.visible_to(user)
         .awaiting_front_door()
-        .select_related("school__authority", "screened_by")
+        .select_related("school", "screened_by")
         .order_by("submitted_at", "pk")
     )
-    items = []
-    for referral in referrals:
-        due = due_after_working_days(
-            referral.submitted_at, SCREENING_WORKING_DAYS, referral.school.authority.nation
-        )
-        if now > due:
-            status = "overdue"
-        elif timezone.localdate(now) == timezone.localdate(due):
-            status = "due_today"
-        else:
-            status = "on_track"
-        items.append(QueueItem(referral, due, now - referral.submitted_at, status))
-    return items
+    return _rows(referrals, now or timezone.now())
+
+
+def case_deadlines(referral, now=None):
+    now = now or timezone.now()
+    return [{"deadline": d, "rag": d.rag(now)} for d in deadlines_for_case(referral)]

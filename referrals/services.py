@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
+from notifications import clocks
 from referrals import notify
 from referrals.choices import ReferralState
 from referrals.completeness import missing_answers
@@ -43,8 +44,9 @@ CONTENT_FIELDS = [
 
 
 def record_transition(*, case, subject, transition, from_state, to_state, by, reason=""):
-    """The transition record every case model writes, in the caller's transaction."""
-    return TransitionRecord.objects.create(
+    """The transition record every case model writes, in the caller's transaction; it also
+    starts and stops the clocks that watch the record (the one mechanism for deadlines)."""
+    record = TransitionRecord.objects.create(
         case=case,
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
@@ -55,6 +57,15 @@ def record_transition(*, case, subject, transition, from_state, to_state, by, re
         at=timezone.now(),
         reason=reason,
     )
+    clocks.transition_happened(
+        case=case,
+        subject=subject,
+        from_state=from_state,
+        to_state=to_state,
+        at=record.at,
+        reason=reason,
+    )
+    return record
 
 
 def _locked(referral, expected_version):

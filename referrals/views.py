@@ -18,7 +18,7 @@ from referrals.errors import CaseError, Incomplete
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
 from referrals.models import CaseAccessLog, SchoolReferral
 from referrals.permissions import available_actions, may
-from referrals.selectors import front_door_queue, referrals_for
+from referrals.selectors import case_deadlines, front_door_queue, referral_rows
 from referrals.services import CONTENT_FIELDS
 
 
@@ -46,15 +46,14 @@ def _refuse(form, exc):
 
 @login_required
 def referral_list(request):
-    referrals = referrals_for(request.user)
-    return render(request, "referrals/list.html", {"referrals": referrals})
+    return render(request, "referrals/list.html", {"rows": referral_rows(request.user)})
 
 
 @login_required
 def front_door(request):
     if not Roles.for_user(request.user).is_front_door:
         raise PermissionDenied
-    return render(request, "referrals/front_door.html", {"items": front_door_queue(request.user)})
+    return render(request, "referrals/front_door.html", {"rows": front_door_queue(request.user)})
 
 
 @login_required
@@ -156,6 +155,7 @@ def referral_detail(request, pk):
                 "requested_by", "responded_by"
             ),
             "answers": answer_rows(referral),
+            "deadlines": case_deadlines(referral),
             "recent": chronology(referral)[-5:][::-1],
         },
     )

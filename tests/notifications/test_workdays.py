@@ -2,7 +2,19 @@ import datetime as dt
 
 import pytest
 
-from notifications.workdays import add_working_days, due_after_working_days, is_working_day
+from notifications.workdays import WorkingCalendar
+
+
+def add_working_days(day, count, nation="ENG"):
+    return WorkingCalendar(nation).add(day, count)
+
+
+def is_working_day(day, nation="ENG"):
+    return WorkingCalendar(nation).is_working_day(day)
+
+
+def due_after_working_days(start, count):
+    return WorkingCalendar().due(start, working_days=count)
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ from accounts.models import (
     TeamRole,
     User,
 )
+from notifications.catalogue import seed_timescales
+from notifications.sweep import run_sweep
+from notifications.workdays import WorkingCalendar
 from referrals import services
 from referrals.models import ThresholdIndicator
 
@@ -94,6 +97,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = self._people_and_places(password)
             self._referrals(people)
+        run = run_sweep()  # the first reminders, alerts and escalations land in inboxes
+        self.stdout.write(
+            f"Reminder sweep: {run.reminders} reminders, {run.alerts} alerts, "
+            f"{run.escalations} escalations"
+        )
         self._print_logins(password)
 
     def _people_and_places(self, password):
@@ -109,7 +117,11 @@ class Command(BaseCommand):
             )
             for region in REGIONS
         }
+        seed_timescales(authority)
         team = Team.objects.create(authority=authority, name="Adolescent safeguarding team")
+        front_door_team = Team.objects.create(
+            authority=authority, name="Front door", is_front_door=True
+        )
         people = {}
         for key, name, title in PEOPLE:
             people[key] = User.objects.create_user(
@@ -157,6 +169,9 @@ class Command(BaseCommand):
             user=people["practitioner"], team=team, role=TeamRole.PRACTITIONER
         )
         TeamMembership.objects.create(user=people["manager"], team=team, role=TeamRole.MANAGER)
+        TeamMembership.objects.create(
+            user=people["manager"], team=front_door_team, role=TeamRole.MANAGER
+        )
         people.update(north=north, south=south, panels=panels, authority=authority)
         return people
 
@@ -167,8 +182,18 @@ class Command(BaseCommand):
             ThresholdIndicator.objects.filter(authority=p["authority"], level="child_in_need")[:2]
         )
 
+        calendar = WorkingCalendar.for_authority(p["authority"])
+
+        def at(working_days_ago):
+            """11:00 on the working day that many working days ago (0: an hour ago), so the
+            demo has red, amber and green deadlines whatever day it is run."""
+            if working_days_ago == 0:
+                return now - dt.timedelta(hours=1)
+            day = calendar.add(timezone.localdate(now), -working_days_ago)
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
+
         def make(school, by, days_ago, *, complete=True):
-            with _at(now - dt.timedelta(days=days_ago, hours=2)):
+            with _at(at(days_ago) - dt.timedelta(hours=2)):
                 referral = services.referral_start(school=school, by=by)
                 if complete:
                     referral = services.referral_update_draft(
@@ -181,7 +206,7 @@ class Command(BaseCommand):
             return referral
 
         def then(days_ago, service, **kwargs):
-            with _at(now - dt.timedelta(days=days_ago)):
+            with _at(at(days_ago)):
                 return service(**kwargs)
 
         north0, north1, south0 = p["north"][0], p["north"][1], p["south"][0]

@@ -1,0 +1,60 @@
+"""The timescale catalogue: each authority's own copy of the default clocks."""
+
+import json
+from pathlib import Path
+
+from django.apps import apps
+
+from notifications.models import Timescale
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "timescales.json"
+FIELDS = [
+    "name",
+    "model",
+    "running_states",
+    "met_states",
+    "condition",
+    "period",
+    "period_unit",
+    "anchor",
+    "owner_role",
+    "reminder_days",
+    "escalation_days",
+    "target_percent",
+    "source",
+]
+
+
+def default_rows():
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))["timescales"]
+
+
+def seed_timescales(authority):
+    """Give an authority the default clocks it does not have yet; never overwrite its edits."""
+    existing = set(Timescale.objects.filter(authority=authority).values_list("key", flat=True))
+    new = [
+        Timescale(authority=authority, key=row["key"], **{f: row[f] for f in FIELDS if f in row})
+        for row in default_rows()
+        if row["key"] not in existing
+    ]
+    Timescale.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def is_installed(model_label):
+    try:
+        apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+def live_timescales(authority, model_label):
+    """The active clocks that watch this kind of record in this authority."""
+    rows = list(Timescale.objects.filter(authority=authority, model=model_label, is_active=True))
+    if not rows and not Timescale.objects.filter(authority=authority).exists():
+        seed_timescales(authority)
+        rows = list(
+            Timescale.objects.filter(authority=authority, model=model_label, is_active=True)
+        )
+    return rows

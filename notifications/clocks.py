@@ -1,0 +1,112 @@
+"""Clocks start and stop as a consequence of transitions, and only here.
+
+Every service that runs a transition calls `transition_happened` in the same transaction
+(referrals.services.record_transition does it for every case model), so a deadline can
+never disagree with the state of the record it watches."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from notifications.catalogue import live_timescales
+from notifications.models import (
+    Deadline,
+    DeadlineStatus,
+    OwnerRole,
+    PeriodUnit,
+)
+from notifications.workdays import WorkingCalendar
+
+
+def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
+    authority = case.school.authority
+    for timescale in live_timescales(authority, subject._meta.label_lower):
+        was_running = from_state in timescale.running_states
+        runs_now = to_state in timescale.running_states
+        if runs_now and not was_running and _condition_met(timescale, subject):
+            start_clock(timescale=timescale, case=case, subject=subject, at=at)
+        elif was_running and not runs_now:
+            stop_clock(
+                timescale=timescale, subject=subject, to_state=to_state, at=at, reason=reason
+            )
+
+
+def _condition_met(timescale, subject):
+    condition = timescale.condition or {}
+    if not condition:
+        return True
+    value = getattr(subject, condition["field"], None) or []
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return any(v in condition["any_of"] for v in values)
+
+
+def schedule(timescale, calendar, start):
+    """Due, reminder and escalation moments of a clock started at `start`."""
+    if timescale.period_unit == PeriodUnit.MONTHS:
+        due = calendar.due(start, months=timescale.period)
+    else:
+        due = calendar.due(start, working_days=timescale.period)
+    due_day = due.date()
+    reminder = calendar.end_of(calendar.add(due_day, -timescale.reminder_days))
+    if timescale.reminder_days == 0:
+        # Same-day clocks: remind at the start of the working day they fall due.
+        reminder = due.replace(hour=9, minute=0)
+    escalation = calendar.end_of(calendar.add(due_day, timescale.escalation_days))
+    return due, max(reminder, start), escalation
+
+
+def start_clock(*, timescale, case, subject, at):
+    calendar = WorkingCalendar.for_authority(case.school.authority)
+    anchor = getattr(case, timescale.anchor, None) if timescale.anchor else None
+    due, reminder, escalation = schedule(timescale, calendar, anchor or at)
+    owner, team = _owner_and_team(timescale, case)
+    return Deadline.objects.create(
+        timescale=timescale,
+        authority=case.school.authority,
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        case_label=f"{case} – {case.school.name}"[:60],
+        case_url=case.get_absolute_url(),
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        owner_role=timescale.owner_role,
+        owner=owner,
+        school_id=case.school_id,
+        panel_id=getattr(case, "panel_id", None),
+        team=team,
+        started_at=at,
+        due_at=due,
+        reminder_at=reminder,
+        escalation_at=escalation,
+    )
+
+
+def _owner_and_team(timescale, case):
+    from accounts.models import Team
+
+    if timescale.owner_role == OwnerRole.LEAD:
+        return getattr(case, "lead_practitioner", None), getattr(case, "allocated_team", None)
+    if timescale.owner_role == OwnerRole.FRONT_DOOR:
+        team = Team.objects.filter(authority_id=case.school.authority_id, is_front_door=True)
+        return None, team.first()
+    return None, getattr(case, "allocated_team", None)
+
+
+def stop_clock(*, timescale, subject, to_state, at, reason=""):
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(
+            timescale=timescale,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            status=DeadlineStatus.RUNNING,
+        )
+        .first()
+    )
+    if deadline is None:
+        return None
+    met = to_state in timescale.met_states
+    deadline.status = DeadlineStatus.MET if met else DeadlineStatus.CANCELLED
+    deadline.stopped_at = at
+    deadline.on_time = at <= deadline.due_at if met else None
+    deadline.stop_reason = reason or f"moved to {to_state}"
+    deadline.save(update_fields=["status", "stopped_at", "on_time", "stop_reason"])
+    return deadline

@@ -1,0 +1,60 @@
+"""Reads of deadlines and messages."""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from accounts.roles import Roles
+from notifications.models import Deadline, DeadlineStatus, Notification, OwnerRole
+
+
+def running_deadlines_for_cases(case_model, case_ids):
+    """{case id: [running deadlines, soonest first]} in one query, for list pages."""
+    by_case = defaultdict(list)
+    deadlines = Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(case_model),
+        case_id__in=list(case_ids),
+        status=DeadlineStatus.RUNNING,
+    ).select_related("timescale")
+    for deadline in deadlines.order_by("due_at"):
+        by_case[deadline.case_id].append(deadline)
+    return by_case
+
+
+def deadlines_for_case(case):
+    return (
+        Deadline.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
+        .select_related("timescale", "owner")
+        .order_by("status", "due_at")
+    )
+
+
+def my_deadlines(user):
+    """Running deadlines this person owns, personally or through a role."""
+    roles = Roles.for_user(user)
+    mine = Q(owner=user)
+    mine |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
+    mine |= Q(owner_role=OwnerRole.DSL, school_id__in=roles.school_ids)
+    mine |= Q(owner_role=OwnerRole.CHAIR, panel_id__in=roles.chaired_panel_ids)
+    return _running(mine)
+
+
+def team_deadlines(user):
+    """Running deadlines of this person's teams (and, for the front door, its own)."""
+    roles = Roles.for_user(user)
+    ours = Q(team_id__in=roles.team_ids | roles.managed_team_ids)
+    ours |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
+    return _running(ours)
+
+
+def _running(condition):
+    return (
+        Deadline.objects.filter(condition, status=DeadlineStatus.RUNNING)
+        .select_related("timescale", "owner", "team")
+        .order_by("due_at")
+    )
+
+
+def unread_count(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

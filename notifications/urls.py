@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", views.mark_read, name="notification_read"),
+    path("inbox/read-all/", views.mark_all_read, name="notifications_read_all"),
+    path("deadlines/mine/", views.mine, name="my_deadlines"),
+    path("deadlines/team/", views.team, name="team_deadlines"),
+    path("healthz", views.healthz, name="healthz"),
+]
