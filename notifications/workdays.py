@@ -103,4 +103,3 @@ class WorkingCalendar:
         else:
             day = self.add(first, working_days)
         return self.end_of(day)
-

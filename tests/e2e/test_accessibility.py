@@ -1,6 +1,8 @@
 """Every page of the referral journey passes axe-core's automated accessibility checks in
 real Chromium, with and without errors on the page, and can be used from the keyboard."""
 
+import datetime as dt
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -68,9 +70,15 @@ def test_dsl_pages(page, live_server, case):
 
 
 def test_front_door_pages(page, live_server, case):
+    from notifications.sweep import run_sweep
+
+    run_sweep(case.submitted_at + dt.timedelta(days=7))  # an overdue alert in the inbox
     sign_in(page, live_server, case.people["front_door"])
     for url in [
         "/front-door/",
+        "/inbox/",
+        "/deadlines/mine/",
+        "/deadlines/team/",
         f"/referrals/{case.pk}/",
         f"/referrals/{case.pk}/accept_to_panel/",
         f"/referrals/{case.pk}/request_information/",

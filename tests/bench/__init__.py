@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand (named bench_*.py so pytest does not collect them)."""

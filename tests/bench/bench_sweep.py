@@ -1,0 +1,588 @@
+"""Benchmark of the reminder sweep against its floor, on PostgreSQL.
+
+    DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python -m tests.bench.bench_sweep \
+        [--total 1000000 --due 10000 --due-large 100000]
+
+Seeds its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sr_bench,
+created if missing, dropped and rebuilt on every seed) with `total` running deadlines of which
+exactly `due` have a reminder due, then times:
+
+- the sweep, notifications.sweep.run_sweep(now), wall clock;
+- the floor: one transaction of plain SQL that selects the same due rows (same predicate, same
+  row locks), inserts the same notifications (same columns, same text, same recipients) and
+  stamps reminded_at;
+- their ratio (target: the sweep within 3 times the floor);
+- a sweep with nothing due (all `total` rows still running), to show the fixed cost;
+- the sweep and the floor again with `due-large` due, to show cost follows due rows.
+
+Emails: CELERY_TASK_ALWAYS_EAGER is forced off and notifications.email.send_after_commit is
+patched to a no-op that only counts its calls while timing, so no email task is queued or run
+inside the timing (in production it only queues a Celery task on commit).
+
+See tests/bench/README.md.
+"""
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+import zoneinfo
+from contextlib import contextmanager
+from unittest import mock
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sr_bench"
+
+# A fixed "now" (a Wednesday morning, London time) so that runs are reproducible: the sweep
+# takes `now` as an argument and nothing in it reads the real clock except SweepRun's stamps.
+NOW = dt.datetime(2026, 1, 14, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+
+AUTHORITY_CODE = "999"
+OWNER_EVERY = 10  # every 10th deadline has a named owner (one recipient); the rest: front door
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--total", type=int, default=1_000_000, help="running deadlines seeded")
+    p.add_argument("--due", type=int, default=10_000, help="reminders due in the main run")
+    p.add_argument("--due-large", type=int, default=100_000, help="reminders due in the 2nd run")
+    p.add_argument("--repeat", type=int, default=3, help="timed runs of each measure (median)")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+        help="the benchmark's own database (its name must contain 'bench'); "
+        "default $BENCH_DATABASE_URL or " + DEFAULT_URL,
+    )
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an existing seed of the same --total instead of rebuilding the database",
+    )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run one sweep (with --due due) under cProfile and print the hot spots",
+    )
+    args = p.parse_args(argv)
+    if not 0 < args.due <= args.due_large <= args.total:
+        p.error("need 0 < --due <= --due-large <= --total")
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
+    return args
+
+
+# --------------------------------------------------------------------------- database set-up
+
+
+def ensure_database(url, rebuild):
+    """Create the benchmark database if missing (drop it first when rebuilding)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to use database {name!r}: its name must contain 'bench'")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and rebuild:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = None
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
+
+
+def setup_django(url):
+    os.environ["DATABASE_URL"] = url  # config.settings reads it
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"  # never run a task in-process
+    os.environ.setdefault("DEBUG", "0")  # no query log, as in production
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+def sql(statement, params=None):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        if cursor.description:
+            return cursor.fetchall()
+    return None
+
+
+def one(statement, params=None):
+    return sql(statement, params)[0][0]
+
+
+def vacuum(*tables):
+    from django.db import connection
+
+    # VACUUM cannot run in a transaction block; Django's connection is in autocommit here.
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+# ------------------------------------------------------------------------------------ seeding
+
+# Every row's reminder, due and escalation moments, a function of its id: reminders spread
+# over the week ahead, due a day after, escalation a day after that. A due row has its
+# reminder moved into the past (spread over the last day) and keeps its due_at in the future,
+# so exactly the due rows get a reminder and nothing else is due.
+FUTURE_REMINDER = "%(now)s + interval '1 hour' + (({id} * 7919) %% 10080) * interval '1 minute'"
+PAST_REMINDER = "%(now)s - (1 + ({id} * 7919) %% 1440) * interval '1 minute'"
+
+
+def seed(total):
+    """Organisation, people and memberships through the ORM; the deadlines in plain SQL."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import (
+        AuthorityMembership,
+        AuthorityRole,
+        LocalAuthority,
+        School,
+        SchoolMembership,
+        SchoolRole,
+        Team,
+        TeamMembership,
+        TeamRole,
+        User,
+    )
+    from notifications.catalogue import seed_timescales
+    from notifications.models import Timescale
+
+    authority = LocalAuthority.objects.create(code=AUTHORITY_CODE, name="Benchmark Borough")
+    team = Team.objects.create(authority=authority, name="Front door", is_front_door=True)
+    users = {
+        key: User.objects.create_user(email=f"{key}@bench.invalid", full_name=key.title())
+        for key in ("frontdoor1", "frontdoor2", "admin", "manager", "lead", "dsl")
+    }
+    for key in ("frontdoor1", "frontdoor2"):
+        AuthorityMembership.objects.create(
+            user=users[key], authority=authority, role=AuthorityRole.FRONT_DOOR
+        )
+    AuthorityMembership.objects.create(
+        user=users["admin"], authority=authority, role=AuthorityRole.ADMINISTRATOR
+    )
+    TeamMembership.objects.create(user=users["manager"], team=team, role=TeamRole.MANAGER)
+    TeamMembership.objects.create(user=users["lead"], team=team, role=TeamRole.PRACTITIONER)
+    for i in range(3):
+        school = School.objects.create(
+            urn=f"{900001 + i}",
+            name=f"Benchmark School {i + 1}",
+            authority=authority,
+            la_code=AUTHORITY_CODE,
+            la_name=authority.name,
+        )
+        if i == 0:
+            SchoolMembership.objects.create(user=users["dsl"], school=school, role=SchoolRole.DSL)
+    seed_timescales(authority)
+    timescale = Timescale.objects.get(authority=authority, key="screening_decision")
+    referral_type = ContentType.objects.get_by_natural_key("referrals", "schoolreferral")
+
+    future = FUTURE_REMINDER.format(id="g")
+    sql(
+        f"""
+        INSERT INTO notifications_deadline (
+            timescale_id, authority_id, case_type_id, case_id, case_label, case_url,
+            subject_type_id, subject_id, owner_role, owner_id, school_id, panel_id, team_id,
+            started_at, due_at, reminder_at, escalation_at, status, stopped_at, on_time,
+            stop_reason, reminded_at, alerted_at, escalated_at)
+        SELECT %(timescale)s, %(authority)s, %(ct)s, g, 'SR-' || lpad(g::text, 7, '0'),
+               '/referrals/' || g || '/',
+               %(ct)s, g,
+               CASE WHEN g %% {OWNER_EVERY} = 0 THEN 'lead' ELSE 'front_door' END,
+               CASE WHEN g %% {OWNER_EVERY} = 0 THEN %(lead)s END,
+               NULL, NULL, %(team)s,
+               {future} - interval '3 days', {future} + interval '1 day', {future},
+               {future} + interval '2 days', 'running', NULL, NULL, '', NULL, NULL, NULL
+        FROM generate_series(1, %(total)s) AS g
+        """,
+        {
+            "now": NOW,
+            "timescale": timescale.pk,
+            "authority": authority.pk,
+            "ct": referral_type.pk,
+            "lead": users["lead"].pk,
+            "team": team.pk,
+            "total": total,
+        },
+    )
+    vacuum("notifications_deadline")
+
+
+def seeded_total():
+    try:
+        if not one(
+            "SELECT count(*) FROM accounts_localauthority WHERE code = %s", [AUTHORITY_CODE]
+        ):
+            return None
+        return one("SELECT count(*) FROM notifications_deadline")
+    except Exception:  # any failure means: not seeded
+        return None
+
+
+def due_ids_predicate(n, total):
+    """Exactly n ids out of 1..total, spread evenly through the table."""
+    step = total // n
+    return f"id %% {step} = 0 AND id <= {step * n}"
+
+
+def prepare(n, total):
+    """Make exactly n reminders due and nothing sent: no notifications, no stamps."""
+    sql("TRUNCATE notifications_notification, notifications_sweeprun")
+    sql(
+        f"UPDATE notifications_deadline SET reminder_at = {FUTURE_REMINDER.format(id='id')} "
+        "WHERE reminder_at <= %(now)s",
+        {"now": NOW},
+    )
+    sql(
+        "UPDATE notifications_deadline SET reminded_at = NULL, alerted_at = NULL, "
+        "escalated_at = NULL WHERE reminded_at IS NOT NULL OR alerted_at IS NOT NULL "
+        "OR escalated_at IS NOT NULL"
+    )
+    sql(
+        f"UPDATE notifications_deadline SET reminder_at = {PAST_REMINDER.format(id='id')} "
+        f"WHERE {due_ids_predicate(n, total)}",
+        {"now": NOW},
+    )
+    vacuum("notifications_deadline", "notifications_notification")
+    sql("CHECKPOINT")
+    counts = sql(
+        """
+        SELECT count(*) FILTER (WHERE reminder_at <= %(now)s AND reminded_at IS NULL),
+               count(*) FILTER (WHERE due_at <= %(now)s AND alerted_at IS NULL),
+               count(*) FILTER (WHERE escalation_at <= %(now)s AND escalated_at IS NULL),
+               count(*)
+        FROM notifications_deadline WHERE status = 'running'
+        """,
+        {"now": NOW},
+    )[0]
+    assert counts[:3] == (n, 0, 0), f"expected {n} reminders and nothing else due, got {counts}"
+    return counts[3]
+
+
+# ----------------------------------------------------------------------------------- measures
+
+
+class SqlTimer:
+    """A Django execute wrapper adding up time spent in the database, by statement kind."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.count = {}
+
+    def __call__(self, execute, statement, params, many, context):
+        kind = statement.lstrip().split(None, 1)[0].upper()
+        started = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + time.perf_counter() - started
+            self.count[kind] = self.count.get(kind, 0) + 1
+
+
+@contextmanager
+def no_email():
+    """send_after_commit would queue a Celery task on commit: count the calls, queue nothing."""
+    from notifications import email
+
+    calls = []
+    with mock.patch.object(email, "send_after_commit", lambda: calls.append(1)):
+        yield calls
+
+
+def time_sweep(with_sql_timer=False):
+    from django.db import connection
+
+    from notifications.models import Notification
+    from notifications.sweep import run_sweep
+
+    timer = SqlTimer()
+    with no_email() as calls:
+        if with_sql_timer:
+            with connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                run = run_sweep(NOW)
+                seconds = time.perf_counter() - started
+        else:
+            started = time.perf_counter()
+            run = run_sweep(NOW)
+            seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "deadlines": run.reminders + run.alerts + run.escalations,
+        "notifications": Notification.objects.count(),
+        "email_hooks": len(calls),
+        "sql": timer,
+    }
+
+
+FLOOR_SQL = """
+WITH due AS MATERIALIZED (
+    SELECT id, authority_id, timescale_id, owner_id, owner_role, case_label, case_url, due_at
+    FROM notifications_deadline
+    WHERE status = 'running' AND reminder_at <= %(now)s AND reminded_at IS NULL
+    FOR UPDATE SKIP LOCKED
+), message AS MATERIALIZED (
+    SELECT d.id, d.authority_id, d.owner_id, d.owner_role, d.case_url,
+           left('Reminder: ' || t.name || ' for ' || d.case_label, 200) AS title,
+           t.name || ' for ' || d.case_label || ' is due '
+             || to_char(d.due_at AT TIME ZONE %(tz)s, 'Dy FMDD Mon YYYY "at" HH24:MI')
+             || '.' AS body
+    FROM due d JOIN notifications_timescale t ON t.id = d.timescale_id
+    WHERE d.due_at > %(now)s  -- a reminder coming due after the deadline is stamped silently
+), sent AS (
+    INSERT INTO notifications_notification
+        (user_id, deadline_id, stage, title, body, url, created_at, email_status)
+    SELECT r.user_id, m.id, 'reminder', m.title, m.body, m.case_url, %(now)s, 'pending'
+    FROM message m
+    CROSS JOIN LATERAL (
+        SELECT m.owner_id AS user_id WHERE m.owner_id IS NOT NULL
+        UNION ALL
+        SELECT am.user_id FROM accounts_authoritymembership am
+        WHERE m.owner_id IS NULL AND m.owner_role = 'front_door'
+          AND am.authority_id = m.authority_id AND am.role = 'front_door'
+    ) r
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+), stamped AS (
+    UPDATE notifications_deadline dl SET reminded_at = %(now)s
+    FROM due WHERE dl.id = due.id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stamped), (SELECT count(*) FROM sent)
+"""
+
+
+def time_floor():
+    from django.conf import settings
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        deadlines, notifications = sql(FLOOR_SQL, {"now": NOW, "tz": settings.TIME_ZONE})[0]
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "deadlines": deadlines, "notifications": notifications}
+
+
+def fingerprint():
+    """What was written: every notification's content and every stamp, as one hash."""
+    return sql(
+        """
+        SELECT count(*), md5(coalesce(string_agg(
+            concat_ws('|', deadline_id, user_id, stage, title, body, url, created_at,
+                      email_status, read_at, email_claimed_at, emailed_at),
+            E'\n' ORDER BY deadline_id, user_id, stage), ''))
+        FROM notifications_notification
+        """
+    )[0] + (
+        one(
+            "SELECT md5(coalesce(string_agg(id::text, ',' ORDER BY id), '')) "
+            "FROM notifications_deadline WHERE reminded_at = %s",
+            [NOW],
+        ),
+    )
+
+
+def measure(n, total, repeat, with_nothing_due=False):
+    """Median of `repeat` sweeps and floors with n due, alternating, each from a clean state."""
+    sweeps, floors, nothing = [], [], []
+    prints = set()
+    for _ in range(repeat):
+        prepare(n, total)
+        sweeps.append(time_sweep())
+        prints.add(("sweep",) + fingerprint())
+        if with_nothing_due:
+            nothing.append(time_sweep())  # everything just stamped: nothing is due
+        prepare(n, total)
+        floors.append(time_floor())
+        prints.add(("floor",) + fingerprint())
+    same = len({p[1:] for p in prints}) == 1
+    return sweeps, floors, nothing, same
+
+
+def explain_sweep_query():
+    """The plan of the sweep's batch query, to show it reads the partial index."""
+    from notifications.models import Deadline, DeadlineStatus
+
+    qs = (
+        Deadline.objects.filter(
+            status=DeadlineStatus.RUNNING, reminder_at__lte=NOW, reminded_at__isnull=True
+        )
+        .select_related("timescale")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("reminder_at")[:5000]
+    )
+    from django.db import transaction
+
+    with transaction.atomic():  # FOR UPDATE needs a transaction
+        return qs.explain()
+
+
+def profile_sweep(n, total, top=25):
+    prepare(n, total)
+    profiler = cProfile.Profile()
+    with no_email():
+        from notifications.sweep import run_sweep
+
+        profiler.enable()
+        run_sweep(NOW)
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------ report
+
+
+def med(runs, key="seconds"):
+    return statistics.median(r[key] for r in runs)
+
+
+def fmt_runs(runs):
+    return " ".join(f"{r['seconds']:.3f}" for r in runs)
+
+
+def row(label, due, runs, per_row=True):
+    seconds = med(runs)
+    notes = runs[0]["notifications"]
+    per = f"{seconds / due * 1e6:8.1f} µs" if per_row and due else " " * 11
+    return (
+        f"{label:<34} {due:>8,} {notes:>9,}  {seconds:>9.3f}  {per}  [{fmt_runs(runs)}]",
+        seconds,
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    wall = time.perf_counter()
+    url = args.database_url
+    name = ensure_database(url, rebuild=False)
+    setup_django(url)
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if args.reuse and seeded_total() == args.total:
+        print(f"Reusing the seed in {name}: {args.total:,} deadlines.")
+    else:
+        connection.close()
+        ensure_database(url, rebuild=True)
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        seed(args.total)
+        print(f"seed {time.perf_counter() - started:.1f}")
+        print(f"Seeded {name}: {args.total:,} deadlines in {time.perf_counter() - started:.1f} s.")
+
+    from notifications import sweep
+
+    version = one("SHOW server_version")
+    print(
+        f"PostgreSQL {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"sweep batch {sweep.BATCH}; now = {NOW:%a %d %b %Y %H:%M %Z}; "
+        f"median of {args.repeat} runs each."
+    )
+    print(
+        "Emails: CELERY_TASK_ALWAYS_EAGER off and notifications.email.send_after_commit "
+        "patched to a counting no-op while timing (no email task queued or run)."
+    )
+
+    running = prepare(args.due, args.total)
+    plan = explain_sweep_query()
+    uses_index = "deadline_reminder_pending" in plan
+    print(f"Sweep batch query plan ({'partial index' if uses_index else 'NO partial index'}):")
+    print("    " + plan.replace("\n", "\n    "))
+
+    sweeps, floors, nothing, same = measure(args.due, args.total, args.repeat, True)
+    big_sweeps, big_floors, _, big_same = measure(args.due_large, args.total, args.repeat)
+
+    # One more sweep with the database time split out (not part of the medians above).
+    prepare(args.due, args.total)
+    split = time_sweep(with_sql_timer=True)
+
+    lines = []
+    header = (
+        f"{'measure':<34} {'due':>8} {'messages':>9}  {'median s':>9}  {'per due':>11}  [runs, s]"
+    )
+    lines += [header, "-" * len(header)]
+    line, sweep_s = row("sweep  run_sweep(now)", args.due, sweeps)
+    lines.append(line)
+    line, floor_s = row("floor  one SQL transaction", args.due, floors)
+    lines.append(line)
+    ratio = sweep_s / floor_s
+    lines.append(
+        f"{'ratio sweep / floor':<34} {'':>8} {'':>9}  {ratio:>8.2f}x  "
+        f"target <= 3x: {'MET' if ratio <= 3 else 'NOT MET'}"
+    )
+    line, _ = row("sweep  nothing due", 0, nothing, per_row=False)
+    lines.append(line)
+    line, big_sweep_s = row("sweep  run_sweep(now)", args.due_large, big_sweeps)
+    lines.append(line)
+    line, big_floor_s = row("floor  one SQL transaction", args.due_large, big_floors)
+    lines.append(line)
+    big_ratio = big_sweep_s / big_floor_s
+    lines.append(
+        f"{'ratio sweep / floor':<34} {'':>8} {'':>9}  {big_ratio:>8.2f}x  "
+        f"target <= 3x: {'MET' if big_ratio <= 3 else 'NOT MET'}"
+    )
+    scale = args.due_large / args.due
+    lines.append(
+        f"{'sweep time x' + f'{scale:g} due rows':<34} {'':>8} {'':>9}  "
+        f"{big_sweep_s / sweep_s:>8.2f}x  (total rows unchanged: {running:,})"
+    )
+
+    print()
+    print(f"Reminder sweep over {running:,} running deadlines")
+    print("\n".join(lines))
+    print()
+    sql_s = sum(split["sql"].seconds.values())
+    kinds = ", ".join(
+        f"{k} {v:.3f} s/{split['sql'].count[k]}" for k, v in sorted(split["sql"].seconds.items())
+    )
+    print(
+        f"Split of one more {args.due:,}-due sweep ({split['seconds']:.3f} s): in the database "
+        f"{sql_s:.3f} s ({kinds}); in Python {split['seconds'] - sql_s:.3f} s."
+    )
+    print(
+        f"Email hook calls per sweep: {sweeps[0]['email_hooks']} (one per batch, counted, "
+        f"nothing queued). Deadlines stamped: sweep {sweeps[0]['deadlines']:,}, floor "
+        f"{floors[0]['deadlines']:,}."
+    )
+    print(
+        "Floor writes exactly what the sweep writes (same notifications, same stamps): "
+        f"{'yes' if same and big_same else 'NO'}"
+    )
+
+    if args.profile:
+        print()
+        print(f"cProfile of one sweep with {args.due:,} due (times inflated by the profiler):")
+        print(profile_sweep(args.due, args.total))
+
+    print(f"Done in {time.perf_counter() - wall:.0f} s.")
+    if not (same and big_same):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""A real Celery worker consuming from the real Redis broker delivers a reminder."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from config.celery import app
+from notifications.models import Notification
+from notifications.tasks import run_reminder_sweep
+from tests.notifications.helpers import london, submitted_at
+
+
+@pytest.fixture
+def real_worker(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()  # nothing left over from another run
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+    app.conf.task_always_eager = eager
+
+
+def _wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_the_sweep_and_the_reminder_arrives(real_worker):
+    referral = submitted_at(london(2026, 11, 23, 10, 0))
+    officer = referral.people["front_door"]
+    run_reminder_sweep.delay(london(2026, 11, 24, 9, 30).isoformat())
+    assert _wait_for(lambda: Notification.objects.filter(user=officer).exists())
+    reminder = Notification.objects.get(user=officer)
+    assert reminder.stage == "reminder" and referral.reference in reminder.title
+    # The email goes out from a second task queued after the sweep's commit.
+    assert _wait_for(lambda: len(mail.outbox) == 1)
+    assert mail.outbox[0].to == [officer.email]
