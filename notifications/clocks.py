@@ -30,10 +30,16 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
 
 
 def _condition_met(timescale, subject):
+    """{"field": f, "any_of": [...]}: f holds one of the values (or, for a list, contains
+    one); {"field": f, "is_set": bool}: f is (or is not) filled in. A state shared by two
+    stages (more information requested, by the front door or by the panel) is told apart by
+    such a condition."""
     condition = timescale.condition or {}
     if not condition:
         return True
-    value = getattr(subject, condition["field"], None) or []
+    value = getattr(subject, condition["field"], None)
+    if "is_set" in condition:
+        return (value not in (None, "", [])) == condition["is_set"]
     values = value if isinstance(value, list | tuple | set) else [value]
     return any(v in condition["any_of"] for v in values)
 

@@ -65,7 +65,8 @@ class Timescale(models.Model):
         default=dict,
         blank=True,
         help_text='Start only when a field holds one of some values, e.g. {"field": '
-        '"concern_types", "any_of": ["sexual_violence"]}.',
+        '"concern_types", "any_of": ["sexual_violence"]}, or whether it is set: '
+        '{"field": "panel_id", "is_set": true}.',
     )
     period = models.PositiveSmallIntegerField()
     period_unit = models.CharField(
