@@ -32,13 +32,18 @@ def default_rows():
 def seed_timescales(authority):
     """Give an authority the default clocks it does not have yet; never overwrite its edits."""
     existing = set(Timescale.objects.filter(authority=authority).values_list("key", flat=True))
-    new = [
-        Timescale(authority=authority, key=row["key"], **{f: row[f] for f in FIELDS if f in row})
-        for row in default_rows()
-        if row["key"] not in existing
-    ]
-    Timescale.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    created = 0
+    for row in default_rows():
+        if row["key"] in existing:
+            continue
+        # One save per row (13 of them), so each has a first history record to compare with.
+        timescale = Timescale(
+            authority=authority, key=row["key"], **{f: row[f] for f in FIELDS if f in row}
+        )
+        timescale._change_reason = "seeded from the default catalogue"
+        timescale.save()
+        created += 1
+    return created
 
 
 def is_installed(model_label):
@@ -50,7 +55,10 @@ def is_installed(model_label):
 
 
 def live_timescales(authority, model_label):
-    """The active clocks that watch this kind of record in this authority."""
+    """The active clocks that watch this kind of record in this authority (none for a model
+    that is not installed yet: its row waits for the issue that builds it)."""
+    if not is_installed(model_label):
+        return []
     rows = list(Timescale.objects.filter(authority=authority, model=model_label, is_active=True))
     if not rows and not Timescale.objects.filter(authority=authority).exists():
         seed_timescales(authority)

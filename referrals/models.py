@@ -156,7 +156,13 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFORMATION_REQUESTED],
+        source=[
+            S.DRAFT,
+            S.SUBMITTED,
+            S.SCREENING,
+            S.AWAITING_PANEL,
+            S.MORE_INFORMATION_REQUESTED,
+        ],
         target=S.WITHDRAWN,
     )
     def withdraw(self):

@@ -141,13 +141,6 @@ def test_rows_whose_model_is_not_installed_yet_are_listed_and_waiting():
     assert {t.key for t in rows if not is_installed(t.model)} == WAITING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: notifications/data/timescales.json says a row whose model is not installed "
-    "'waits, inactive', but seed_timescales (catalogue.py:35-40) seeds every row with "
-    "is_active=True and live_timescales (catalogue.py:52-60) never checks is_installed, so "
-    "live_timescales(authority, 'referrals.riskassessment') returns 3 active rows.",
-)
 def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     authority = LocalAuthorityFactory()
     seed_timescales(authority)
@@ -155,13 +148,6 @@ def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     assert live_timescales(authority, "school_assessments.schoolassessment") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="Same bug: because live_timescales returns the waiting rows as live, "
-    "transition_happened tries to start_clock for a model that does not exist "
-    "(clocks.py:21-26) instead of starting nothing.",
-)
 def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline():
     referral = referral_at(london(2026, 11, 23, 10, 0))
     stand_in = SimpleNamespace(
@@ -223,9 +209,12 @@ def test_starting_screening_keeps_the_screening_clock_running():
     assert deadline.due_at == london(2026, 12, 29, 17, 0)
 
 
-def test_accepting_to_panel_on_time_meets_the_screening_clock():
+@pytest.mark.parametrize(
+    "moment",
+    [london(2026, 12, 29, 16, 59), london(2026, 12, 29, 17, 0)],  # at the due moment is on time
+)
+def test_accepting_to_panel_on_time_meets_the_screening_clock(moment):
     referral = referral_at(london(2026, 12, 24, 10, 0))
-    moment = london(2026, 12, 29, 16, 59)
     with time_machine.travel(moment, tick=False):
         services.referral_accept_to_panel(
             referral=referral,
@@ -300,6 +289,8 @@ def test_asking_the_school_for_information_and_its_answer_keep_the_screening_clo
     assert deadline.status == DeadlineStatus.RUNNING
     assert deadline.due_at == london(2026, 12, 29, 17, 0)
     assert deadline.started_at == london(2026, 12, 24, 10, 0)
+    # The front door's question does not start the panel's clock.
+    assert deadlines(referral, "panel_threshold_decision") == []
 
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.SCREENING, S.MORE_INFORMATION_REQUESTED])
@@ -361,14 +352,6 @@ def _panel_asks_and_school_answers(referral):
     return referral
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: panel_threshold_decision runs only in 'awaiting_panel' "
-    "(notifications/data/timescales.json), so the panel's request for information "
-    "(awaiting_panel -> more_information_requested) cancels the panel clock and the "
-    "school's answer (-> awaiting_panel) starts a new one with a fresh 10-day due date "
-    "(Tue 19 Jan 2027 instead of Mon 11 Jan 2027).",
-)
 def test_the_panel_asking_for_information_keeps_the_panel_clock_running():
     referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
     referral = _panel_asks_and_school_answers(referral)
@@ -378,17 +361,29 @@ def test_the_panel_asking_for_information_keeps_the_panel_clock_running():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: 'more_information_requested' is a running state of screening_decision, so "
-    "when the panel asks for information (awaiting_panel -> more_information_requested) "
-    "clocks.transition_happened (clocks.py:25) starts a second screening clock for a "
-    "referral the front door already accepted; the school's answer then 'meets' it.",
-)
 def test_the_panel_asking_for_information_does_not_restart_the_screening_clock():
     referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
     referral = _panel_asks_and_school_answers(referral)
 
+    [screening] = deadlines(referral, "screening_decision")
+    assert (screening.status, screening.on_time) == (DeadlineStatus.MET, True)
+
+
+def test_withdrawing_while_the_panel_waits_for_an_answer_cancels_the_panel_clock():
+    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
+    people = referral.people
+    with time_machine.travel(london(2026, 12, 30, 10, 0), tick=False):
+        referral = services.referral_request_information(
+            referral=referral, by=people["panel_member"], message="Who else is involved?"
+        )
+    with time_machine.travel(london(2027, 1, 4, 10, 0), tick=False):
+        services.referral_withdraw(
+            referral=referral, by=people["dsl"], reason="Handled by the school's trust."
+        )
+
+    [deadline] = deadlines(referral, "panel_threshold_decision")
+    assert deadline.status == DeadlineStatus.CANCELLED
+    assert deadline.stop_reason == "Handled by the school's trust."
     assert len(deadlines(referral, "screening_decision")) == 1
 
 
@@ -470,12 +465,6 @@ def test_an_edit_is_kept_in_the_timescales_history():
     assert latest.history_change_reason == "Front door agreed two days"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: seed_timescales (catalogue.py:40) uses bulk_create, which bypasses "
-    "simple_history, so a seeded Timescale has no history row and the first edit's "
-    "history cannot show the value it replaced (period 1).",
-)
 def test_the_history_shows_what_an_edit_replaced():
     authority = LocalAuthorityFactory()
     seed_timescales(authority)

@@ -41,9 +41,7 @@ def test_panel_request_keeps_the_panel_clock_and_restarts_no_screening_clock():
         referral=referral, by=people["panel_member"], message="The policy, please."
     )
     assert running(referral) == ["panel_threshold_decision"]
-    services.referral_provide_information(
-        referral=referral, by=people["dsl"], response="Attached."
-    )
+    services.referral_provide_information(referral=referral, by=people["dsl"], response="Attached.")
     assert running(referral) == ["panel_threshold_decision"]
     met = Deadline.objects.get(case_id=referral.pk, timescale__key="screening_decision")
     assert met.status == "met"

@@ -41,7 +41,7 @@ TRANSITIONS = {
     "submit": (services.referral_submit, {S.DRAFT}, "dsl", S.SUBMITTED),
     "withdraw": (
         services.referral_withdraw,
-        {S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFORMATION_REQUESTED},
+        {S.DRAFT, S.SUBMITTED, S.SCREENING, S.AWAITING_PANEL, S.MORE_INFORMATION_REQUESTED},
         "dsl",
         S.WITHDRAWN,
     ),

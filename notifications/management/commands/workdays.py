@@ -1,6 +1,6 @@
 """Working-day arithmetic for people and scripts.
 
-python manage.py workdays add 2026-12-23 45            -> 2027-03-02
+python manage.py workdays add 2026-12-23 45            -> 2027-03-01
 python manage.py workdays between 2026-12-23 2027-01-05 -> 6
 --nation SCT, or --authority CODE (its nation and closure days)."""
 
