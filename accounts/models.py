@@ -185,6 +185,15 @@ class ContextPanel(models.Model):
         max_length=100,
         help_text="Schools whose locality matches are offered to this panel by default.",
     )
+    extra_schools = models.ManyToManyField(
+        School, blank=True, related_name="+", help_text="Schools it covers outside its region."
+    )
+    excluded_schools = models.ManyToManyField(
+        School, blank=True, related_name="+", help_text="Schools of its region it does not cover."
+    )
+    cadence = models.CharField(
+        "meeting cadence", max_length=100, blank=True, help_text="For example: every two weeks."
+    )
 
     history = HistoricalRecords()
 
@@ -196,6 +205,11 @@ class ContextPanel(models.Model):
 
     def __str__(self):
         return self.name
+
+    def covers(self, school):
+        if self.excluded_schools.filter(pk=school.pk).exists():
+            return False
+        return school.locality == self.region or self.extra_schools.filter(pk=school.pk).exists()
 
 
 class SchoolRole(models.TextChoices):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "referrals",
     "notifications",
+    "panels",
 ]
 
 MIDDLEWARE = [

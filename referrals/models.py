@@ -196,6 +196,27 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
     def redirect(self):
         pass
 
+    # The panel's threshold decision (panels.services records the decision itself).
+    @transition(field=state, source=S.AWAITING_PANEL, target=S.DECIDED)
+    def decide(self):
+        pass
+
+    @transition(field=state, source=S.AWAITING_PANEL, target=S.BELOW_THRESHOLD)
+    def decide_below_threshold(self):
+        pass
+
+    @transition(field=state, source=[S.DECIDED, S.IN_PROGRESS], target=S.DECIDED)
+    def step_up_or_down(self):
+        pass
+
+    @transition(field=state, source=[S.DECIDED, S.IN_PROGRESS], target=S.BELOW_THRESHOLD)
+    def step_down_below_threshold(self):
+        pass
+
+    @transition(field=state, source=S.BELOW_THRESHOLD, target=S.CLOSED)
+    def close_with_advice(self):
+        pass
+
 
 class LinkedChild(models.Model):
     """An individual child linked to the case, only by case-system identifier and initials."""
@@ -274,7 +295,12 @@ class TransitionRecord(models.Model):
     chronology of one case to one indexed query."""
 
     case = models.ForeignKey(
-        SchoolReferral, on_delete=models.CASCADE, related_name="transition_records"
+        SchoolReferral,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="transition_records",
+        help_text="Empty for records about no single case (a panel meeting).",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

@@ -34,6 +34,9 @@ WHO_MAY = {
         or (referral.state == ReferralState.AWAITING_PANEL and is_panel_member(user, referral))
     ),
     "provide_information": is_school_dsl,
+    # The panel's decision: members of the referral's panel (panels.services also refuses a
+    # member who declared a conflict of interest for the school).
+    "decide": is_panel_member,
 }
 
 

@@ -57,6 +57,8 @@ def record_transition(*, case, subject, transition, from_state, to_state, by, re
         at=timezone.now(),
         reason=reason,
     )
+    if case is None:  # a record about no single case (a panel meeting) has no clocks
+        return record
     clocks.transition_happened(
         case=case,
         subject=subject,
@@ -96,8 +98,13 @@ def _save(referral, *, by, reason):
         ) from exc
 
 
-def _transition(referral, *, name, action, by, reason="", expected_version=None, before=None):
-    """Run one FSM transition on a locked, current copy of the referral."""
+def run_transition(
+    referral, *, name, action, by, reason="", expected_version=None, before=None, after=None
+):
+    """Run one FSM transition on a locked, current copy of the referral. Other apps' services
+    (the panel's decision) use this, so every change of a referral's state goes through the
+    same lock, version check, permission check, record and clocks. `before(current)` runs
+    before the transition, `after(current)` after it is saved, both in the transaction."""
     with transaction.atomic():
         current = _locked(referral, expected_version)
         if not may(by, action, current):
@@ -121,6 +128,8 @@ def _transition(referral, *, name, action, by, reason="", expected_version=None,
             by=by,
             reason=reason,
         )
+        if after:
+            after(current)
     return current
 
 
@@ -218,7 +227,7 @@ def referral_submit(*, referral, by, expected_version=None):
         _issue_reference(current)
         current.submitted_at = timezone.now()
 
-    return _transition(
+    return run_transition(
         referral,
         name="submit",
         action="submit",
@@ -231,7 +240,7 @@ def referral_submit(*, referral, by, expected_version=None):
 
 def referral_withdraw(*, referral, by, reason, expected_version=None):
     reason = _require_reason(reason, "why the referral is being withdrawn")
-    return _transition(
+    return run_transition(
         referral,
         name="withdraw",
         action="withdraw",
@@ -293,7 +302,7 @@ def referral_start_screening(*, referral, by, expected_version=None):
     def claim(current):
         current.screened_by = by
 
-    return _transition(
+    return run_transition(
         referral,
         name="start_screening",
         action="start_screening",
@@ -315,7 +324,7 @@ def referral_accept_to_panel(*, referral, by, panel, reason, expected_version=No
         current.panel = panel
         current.screened_by = current.screened_by or by
 
-    return _transition(
+    return run_transition(
         referral,
         name="accept_to_panel",
         action="accept_to_panel",
@@ -349,7 +358,7 @@ def referral_request_information(*, referral, by, message, expected_version=None
         request.save()
         notify.information_requested(current, request)
 
-    return _transition(
+    return run_transition(
         referral,
         name="request_information",
         action="request_information",
@@ -362,7 +371,7 @@ def referral_request_information(*, referral, by, message, expected_version=None
 
 def referral_redirect(*, referral, by, reason, expected_version=None):
     reason = _require_reason(reason, "why this should be an individual child referral")
-    return _transition(
+    return run_transition(
         referral,
         name="redirect",
         action="redirect",

@@ -1,0 +1,156 @@
+"""Reads for the panel: the agenda (in a fixed number of queries), minutes, letters."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from panels.models import AgendaChange, PanelMeeting, ThresholdDecision
+from referrals.choices import ConcernType, IndicatorLevel, ReferralState
+from referrals.models import SchoolReferral, ThresholdIndicator
+
+# Highest concern first: child protection indicators observed, or sexual violence or
+# exploitation reported; then child in need indicators; then the rest. Oldest first within.
+SERIOUS = {ConcernType.SEXUAL_VIOLENCE, ConcernType.CSE, ConcernType.CCE}
+RANK = {
+    IndicatorLevel.CHILD_PROTECTION: 3,
+    IndicatorLevel.CHILD_IN_NEED: 2,
+    IndicatorLevel.UNIVERSAL: 1,
+}
+CONCERN_WORDS = {
+    3: "Child protection concern",
+    2: "Child in need concern",
+    1: "Universal",
+    0: "No indicators recorded",
+}
+WAITING = [ReferralState.AWAITING_PANEL, ReferralState.MORE_INFORMATION_REQUESTED]
+
+
+@dataclass
+class AgendaItem:
+    referral: SchoolReferral
+    concern: int
+    urgent: object = None  # the AgendaChange, when the chair marked it urgent
+    history: list = field(default_factory=list)  # the school's other referrals
+    decisions: list = field(default_factory=list)  # decisions on those, newest first
+
+    @property
+    def concern_label(self):
+        return CONCERN_WORDS[self.concern]
+
+
+def concern_rank(referral):
+    rank = max((RANK[i.level] for i in referral.indicators.all()), default=0)
+    if SERIOUS & set(referral.concern_types or []):
+        rank = 3
+    return rank
+
+
+def agenda(meeting):
+    """The referrals awaiting this meeting's panel, urgent items first, then highest concern,
+    then oldest; deferred items wait for the next meeting. Queries do not grow with items."""
+    changes = list(AgendaChange.objects.filter(meeting=meeting).select_related("by"))
+    deferred = {c.referral_id for c in changes if c.kind == AgendaChange.Kind.DEFERRED}
+    urgent = {c.referral_id: c for c in changes if c.kind == AgendaChange.Kind.URGENT}
+    earlier_deferrals = AgendaChange.objects.filter(
+        meeting__panel=meeting.panel,
+        meeting__starts_at__lt=meeting.starts_at,
+        kind=AgendaChange.Kind.DEFERRED,
+    ).values_list("referral_id", flat=True)
+    referrals = list(
+        SchoolReferral.objects.filter(panel=meeting.panel, state__in=WAITING)
+        .exclude(pk__in=deferred)
+        .select_related("school")
+        .prefetch_related(
+            Prefetch("indicators", queryset=ThresholdIndicator.objects.order_by("level"))
+        )
+    )
+    carried = set(earlier_deferrals)
+    history = _school_history([r.school_id for r in referrals])
+    items = [
+        AgendaItem(
+            referral=r,
+            concern=concern_rank(r),
+            urgent=urgent.get(r.pk),
+            history=[h for h in history["referrals"][r.school_id] if h.pk != r.pk],
+            decisions=history["decisions"][r.school_id],
+        )
+        for r in referrals
+    ]
+    items.sort(
+        key=lambda i: (
+            i.urgent is None,
+            i.referral.pk not in carried,
+            -i.concern,
+            i.referral.submitted_at,
+        )
+    )
+    return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
+
+
+def _school_history(school_ids):
+    referrals = defaultdict(list)
+    for r in (
+        SchoolReferral.objects.filter(school_id__in=school_ids)
+        .exclude(state=ReferralState.DRAFT)
+        .order_by("-submitted_at")
+    ):
+        referrals[r.school_id].append(r)
+    decisions = defaultdict(list)
+    for d in ThresholdDecision.objects.filter(referral__school_id__in=school_ids).select_related(
+        "referral"
+    ):
+        decisions[d.referral.school_id].append(d)
+    return {"referrals": referrals, "decisions": decisions}
+
+
+def current_decision(referral):
+    return (
+        ThresholdDecision.objects.filter(referral=referral, superseded_by__isnull=True)
+        .select_related("lead_practitioner", "lead_team", "decided_by", "meeting", "supersedes")
+        .first()
+    )
+
+
+def minutes_content(meeting):
+    """What the minutes say, as plain data: frozen into a MinutesVersion on approval."""
+    decisions = (
+        ThresholdDecision.objects.filter(meeting=meeting)
+        .select_related("referral__school", "lead_practitioner", "lead_team", "decided_by")
+        .prefetch_related("conflicts_excluded")
+        .order_by("decided_at")
+    )
+    deferred = AgendaChange.objects.filter(meeting=meeting, kind=AgendaChange.Kind.DEFERRED)
+    return {
+        "panel": meeting.panel.name,
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+        "place": meeting.place,
+        "attendees": [str(u) for u in meeting.attendees.all()],
+        "apologies": [str(u) for u in meeting.apologies.all()],
+        "decisions": [
+            {
+                "reference": d.referral.reference,
+                "school": d.referral.school.name,
+                "level": d.get_level_display(),
+                "pathway": d.get_pathway_display(),
+                "rationale": d.rationale,
+                "advice": d.advice,
+                "lead": str(d.lead_practitioner or d.lead_team or ""),
+                "start_by": d.start_by.isoformat() if d.start_by else "",
+                "decided_by": str(d.decided_by),
+                "step": "step up or down: " + d.change_reason if d.supersedes_id else "",
+                "took_no_part": [str(u) for u in d.conflicts_excluded.all()],
+            }
+            for d in decisions
+        ],
+        "deferred": [
+            {"reference": c.referral.reference, "reason": c.reason}
+            for c in deferred.select_related("referral")
+        ],
+        "actions": meeting.actions,
+    }
+
+
+def meetings_for(user):
+    return PanelMeeting.objects.visible_to(user).select_related("panel").order_by("-starts_at")
