@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "notifications",
     "panels",
+    "demo_data",
 ]
 
 MIDDLEWARE = [
@@ -189,4 +190,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # PDF rendering narrates every step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -4,8 +4,11 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("", include("referrals.urls")),
     path("", include("notifications.urls")),
+    # Before referrals: its referrals/<pk>/<action>/ pattern would shadow these.
+    path("", include("panels.urls")),
+    path("", include("panels.document_urls")),
+    path("", include("referrals.urls")),
 ]
 
 admin.site.site_header = "School context referrals: configuration"

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import ContextPanel, LocalAuthority, School, Team
 from referrals.choices import (
+    ActionTaken,
+    ConcernType,
     IndicatorLevel,
     InformationSharingBasis,
     ReferralState,
@@ -20,6 +22,11 @@ from referrals.validators import plain_text
 
 S = ReferralState
 MAX_PUPILS = 5000
+
+
+def _labels(values, choices):
+    names = dict(choices.choices)
+    return [str(names.get(v, v)) for v in values or []]
 
 
 class ThresholdIndicator(models.Model):
@@ -143,6 +150,14 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
     @property
     def authority_id(self):
         return self.school.authority_id
+
+    @property
+    def concern_type_labels(self):
+        return _labels(self.concern_types, ConcernType)
+
+    @property
+    def actions_taken_labels(self):
+        return _labels(self.actions_taken, ActionTaken)
 
     @property
     def pupils_total(self):

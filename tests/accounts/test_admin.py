@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import AuthorityRole
-from referrals.management.commands.demo import _administrators_group
+from demo_data.management.commands.demo import _administrators_group
 from tests.accounts.factories import SchoolFactory, authority_role, dsl_of
 from tests.referrals.factories import submitted
 

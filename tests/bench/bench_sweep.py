@@ -146,7 +146,9 @@ def vacuum(*tables):
 # over the week ahead, due a day after, escalation a day after that. A due row has its
 # reminder moved into the past (spread over the last day) and keeps its due_at in the future,
 # so exactly the due rows get a reminder and nothing else is due.
-FUTURE_REMINDER = "%(now)s + interval '1 hour' + (({id}::bigint * 7919) %% 10080) * interval '1 minute'"
+FUTURE_REMINDER = (
+    "%(now)s + interval '1 hour' + (({id}::bigint * 7919) %% 10080) * interval '1 minute'"
+)
 PAST_REMINDER = "%(now)s - (1 + ({id}::bigint * 7919) %% 1440) * interval '1 minute'"
 
 

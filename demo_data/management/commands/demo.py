@@ -34,10 +34,11 @@ from accounts.models import (
 from notifications.catalogue import seed_timescales
 from notifications.sweep import run_sweep
 from notifications.workdays import WorkingCalendar
+from panels import services as panel_services
 from referrals import services
 from referrals.models import ThresholdIndicator
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_schools.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "referrals" / "data" / "sample_schools.csv"
 DEMO_LA = "999"
 REGIONS = ["North", "South", "East", "West"]
 DOMAIN = "demo.example"
@@ -172,7 +173,7 @@ class Command(BaseCommand):
         TeamMembership.objects.create(
             user=people["manager"], team=front_door_team, role=TeamRole.MANAGER
         )
-        people.update(north=north, south=south, panels=panels, authority=authority)
+        people.update(north=north, south=south, panels=panels, authority=authority, team=team)
         return people
 
     def _referrals(self, p):
@@ -279,6 +280,90 @@ class Command(BaseCommand):
             referral=r,
             by=dsl,
             reason="Duplicate of an earlier referral.",
+        )
+        self._meetings(p, make, then, at)
+
+    def _meetings(self, p, make, then, at):
+        """A past North panel meeting with decisions and approved minutes, and the next one
+        scheduled with the referral still awaiting the panel on its agenda."""
+        chair, member, fd = p["chair"], p["member"], p["frontdoor"]
+        north = p["panels"]["North"]
+        north0, north1 = p["north"][0], p["north"][1]
+        for_decision = []
+        for school, by in ((north1, p["dsl"]), (north0, p["deputy"])):
+            r = make(school, by, 9)
+            r = then(9, services.referral_submit, referral=r, by=by)
+            for_decision.append(
+                then(
+                    8,
+                    services.referral_accept_to_panel,
+                    referral=r,
+                    by=fd,
+                    panel=north,
+                    reason="School context concern.",
+                )
+            )
+        start = at(3)
+        meeting = then(
+            6,
+            panel_services.meeting_schedule,
+            panel=north,
+            by=chair,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            place="Committee Room 2, Civic Centre",
+        )
+        meeting = then(
+            3,
+            panel_services.meeting_open,
+            meeting=meeting,
+            by=chair,
+            attendees=[chair, member],
+            apologies=[],
+        )
+        then(
+            3,
+            panel_services.decision_record,
+            referral=for_decision[0],
+            by=chair,
+            meeting=meeting,
+            level="child_in_need",
+            pathway="school_assessment",
+            rationale="Harassment across a year group, in corridors and on the bus; staff "
+            "respond inconsistently. A School Assessment with the school.",
+            advice="Increase supervision of the top corridor at lunchtime now.",
+            lead_practitioner=p["practitioner"],
+            lead_team=p["team"],
+            start_by=timezone.localdate() + dt.timedelta(days=7),
+        )
+        then(
+            3,
+            panel_services.decision_record,
+            referral=for_decision[1],
+            by=member,
+            meeting=meeting,
+            level="below_threshold",
+            pathway="manage_internally",
+            rationale="A single incident, well handled by the school's own response.",
+            advice="Review the behaviour policy's section on online harm this term.",
+        )
+        meeting = then(
+            3,
+            panel_services.meeting_draft_minutes,
+            meeting=meeting,
+            by=chair,
+            actions="Front door to share the bus operator's contact with the DSL.",
+        )
+        then(2, panel_services.meeting_approve_minutes, meeting=meeting, by=chair)
+        upcoming = timezone.localtime(timezone.now() + dt.timedelta(days=3)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+        panel_services.meeting_schedule(
+            panel=north,
+            by=chair,
+            starts_at=upcoming,
+            ends_at=upcoming + dt.timedelta(hours=2),
+            place="Online: the panel's usual video link",
         )
 
     def _print_logins(self, password):

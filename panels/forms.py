@@ -1,0 +1,185 @@
+from django import forms
+
+from accounts.models import Team, User
+from panels.choices import Level, Pathway
+from referrals.models import ThresholdIndicator
+from referrals.validators import plain_text
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        help_text="For example 2026-12-01 10:00",
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "required": "Enter when the meeting starts",
+            "invalid": "Enter the start as a date and time, like 2026-12-01 10:00",
+        },
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends",
+        help_text="For example 2026-12-01 12:00",
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "required": "Enter when the meeting ends",
+            "invalid": "Enter the end as a date and time, like 2026-12-01 12:00",
+        },
+    )
+    place = forms.CharField(
+        label="Place or link",
+        max_length=300,
+        validators=[plain_text],
+        error_messages={"required": "Enter the place or the link to the meeting"},
+    )
+
+
+class AttendanceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who is attending?",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    apologies = forms.ModelMultipleChoiceField(
+        label="Who sent apologies?",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = User.objects.filter(panel_memberships__panel=meeting.panel).order_by("full_name")
+        for name in ("attendees", "apologies"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda u: (
+                f"{u.full_name}{', ' + u.job_title if u.job_title else ''}"
+            )
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("attendees") or []) & set(data.get("apologies") or [])
+        if both:
+            self.add_error("apologies", "Someone cannot both attend and send apologies")
+        return data
+
+
+class ReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a reason"},
+    )
+
+
+class MinutesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    actions = forms.CharField(
+        label="Actions agreed",
+        required=False,
+        max_length=5000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One action a line: what, who, by when.",
+    )
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(
+        label="Threshold level",
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the threshold level"},
+    )
+    pathway = forms.ChoiceField(
+        label="Pathway",
+        choices=Pathway.choices,
+        widget=forms.RadioSelect,
+        help_text="Below threshold: the school manages internally. Universal / early help: a "
+        "Student Safety Summit or a School Partnership Meeting. Child in need or child "
+        "protection: a supported Beyond Referrals self-assessment or a School Assessment.",
+        error_messages={"required": "Select the pathway"},
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label="Indicators the panel relied on",
+        queryset=ThresholdIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        max_length=5000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the rationale for the decision"},
+    )
+    advice = forms.CharField(
+        label="Advice to the school",
+        required=False,
+        max_length=5000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    lead_practitioner = forms.ModelChoiceField(
+        label="Lead practitioner",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Not needed below threshold.",
+    )
+    lead_team = forms.ModelChoiceField(
+        label="Lead team", queryset=Team.objects.none(), required=False
+    )
+    start_by = forms.DateField(
+        label="Work starts by",
+        required=False,
+        help_text="For example 2026-12-14",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the date like 2026-12-14"},
+    )
+
+    def __init__(self, *args, referral, step=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        authority = referral.school.authority_id
+        self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
+            authority_id=authority, is_active=True
+        )
+        self.fields["indicators"].label_from_instance = lambda i: (
+            f"{i.get_level_display()}: {i.text}"
+        )
+        self.fields["lead_team"].queryset = Team.objects.filter(
+            authority_id=authority, is_front_door=False
+        )
+        self.fields["lead_practitioner"].queryset = (
+            User.objects.filter(team_memberships__team__authority_id=authority)
+            .distinct()
+            .order_by("full_name")
+        )
+        if step:
+            self.fields["change_reason"] = forms.CharField(
+                label="Why is the decision stepping up or down?",
+                max_length=3000,
+                validators=[plain_text],
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Enter why the decision is stepping up or down"},
+            )
+
+
+class ConflictForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label="School", queryset=None, error_messages={"required": "Select the school"}
+    )
+    reason = forms.CharField(
+        label="Nature of the conflict",
+        max_length=300,
+        validators=[plain_text],
+        error_messages={"required": "Enter the nature of the conflict"},
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

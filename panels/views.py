@@ -1,0 +1,362 @@
+"""Context panel pages. Meetings go through PanelMeeting.objects.visible_to (panel members
+only); referrals through SchoolReferral.objects.visible_to."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import ContextPanel, School
+from accounts.roles import Roles
+from panels import services
+from panels.forms import (
+    AttendanceForm,
+    ConflictForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    ReasonForm,
+)
+from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
+from panels.selectors import agenda, current_decision, meetings_for
+from referrals.errors import CaseError
+from referrals.models import SchoolReferral
+
+
+def _meeting(request, pk):
+    return get_object_or_404(
+        PanelMeeting.objects.visible_to(request.user).select_related("panel"), pk=pk
+    )
+
+
+def _is_chair(request, panel):
+    return panel.pk in Roles.for_user(request.user).chaired_panel_ids
+
+
+def _refuse(form, exc):
+    for name, problem in exc.problems.items():
+        for message in problem if isinstance(problem, list) else [problem]:
+            form.add_error(name if name in form.fields else None, message)
+    if not exc.problems:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def panels_home(request):
+    roles = Roles.for_user(request.user)
+    if not roles.is_panel_member:
+        raise PermissionDenied
+    now = timezone.now()
+    meetings = list(meetings_for(request.user))
+    return render(
+        request,
+        "panels/home.html",
+        {
+            "panels": ContextPanel.objects.filter(pk__in=roles.panel_ids),
+            "upcoming": [m for m in meetings if m.ends_at >= now][::-1],
+            "past": [m for m in meetings if m.ends_at < now],
+            "conflicts": ConflictOfInterest.objects.filter(user=request.user).select_related(
+                "school"
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, panel_pk):
+    panel = get_object_or_404(ContextPanel, pk=panel_pk)
+    if not _is_chair(request, panel):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(panel=panel, by=request.user, **form.cleaned_data)
+        except CaseError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, "Meeting scheduled. Members have been sent the details.")
+            return redirect(meeting)
+    return render(
+        request,
+        "panels/form.html",
+        {
+            "form": form,
+            "title": f"Schedule a meeting of {panel.name}",
+            "button": "Schedule",
+            "back": "/panels/",
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    items, deferred = agenda(meeting)
+    return render(
+        request,
+        "panels/meeting.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "deferred": deferred,
+            "is_chair": _is_chair(request, meeting.panel),
+            "decisions": ThresholdDecision.objects.filter(meeting=meeting).select_related(
+                "referral__school", "decided_by"
+            ),
+            "attendees": meeting.attendees.all(),
+            "apologies": meeting.apologies.all(),
+            "conflicted_school_ids": set(
+                ConflictOfInterest.objects.filter(user=request.user).values_list(
+                    "school_id", flat=True
+                )
+            ),
+        },
+    )
+
+
+def _chair_form(request, meeting, form, call, *, title, button, done, intro=""):
+    if not _is_chair(request, meeting.panel):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except CaseError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(meeting)
+    return render(
+        request,
+        "panels/form.html",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "intro": intro,
+            "back": meeting.get_absolute_url(),
+            "caption": str(meeting),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_open(request, pk):
+    meeting = _meeting(request, pk)
+    form = AttendanceForm(
+        request.POST or None, meeting=meeting, initial={"version": meeting.version}
+    )
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.meeting_open(
+            meeting=meeting,
+            by=request.user,
+            attendees=d["attendees"],
+            apologies=d["apologies"],
+            expected_version=d["version"],
+        ),
+        title="Open the meeting",
+        button="Open the meeting",
+        done="The meeting is in session.",
+        intro="Record who is here. Members who declared a conflict for a school take no part "
+        "in its decision.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes_draft(request, pk):
+    meeting = _meeting(request, pk)
+    form = MinutesForm(
+        request.POST or None, initial={"version": meeting.version, "actions": meeting.actions}
+    )
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.meeting_draft_minutes(
+            meeting=meeting, by=request.user, actions=d["actions"], expected_version=d["version"]
+        ),
+        title="Close the meeting and draft the minutes",
+        button="Draft the minutes",
+        done="Minutes drafted. Check them, then approve.",
+        intro="The minutes list attendance, every decision with its rationale, deferred items "
+        "and the actions you record here.",
+    )
+
+
+@login_required
+@require_POST
+def meeting_minutes_approve(request, pk):
+    meeting = _meeting(request, pk)
+    if not _is_chair(request, meeting.panel):
+        raise PermissionDenied
+    try:
+        services.meeting_approve_minutes(
+            meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Minutes approved. They are now fixed.")
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes_amend(request, pk):
+    meeting = _meeting(request, pk)
+    form = ReasonForm(request.POST or None, initial={"version": meeting.version})
+    form.fields["reason"].label = "Why must the approved minutes change?"
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.meeting_amend_minutes(
+            meeting=meeting, by=request.user, reason=d["reason"], expected_version=d["version"]
+        ),
+        title="Amend approved minutes",
+        button="Start a new version",
+        done="A new version of the minutes is in draft. The approved version is kept.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_change(request, pk, referral_pk, kind):
+    meeting = _meeting(request, pk)
+    if kind not in AgendaChange.Kind.values:
+        raise PermissionDenied
+    referral = get_object_or_404(SchoolReferral.objects.visible_to(request.user), pk=referral_pk)
+    form = ReasonForm(request.POST or None)
+    title = ("Mark as urgent" if kind == "urgent" else "Defer to the next meeting") + (
+        f": {referral.reference}"
+    )
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.agenda_change(
+            meeting=meeting, referral=referral, by=request.user, kind=kind, reason=d["reason"]
+        ),
+        title=title,
+        button="Save",
+        done="The agenda has changed.",
+    )
+
+
+def _decision_page(request, referral, form, call, *, title, meeting=None, previous=None):
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            call(data, version)
+        except CaseError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(
+                request, "Decision recorded. The school has been sent the outcome letter."
+            )
+            return redirect(meeting or referral)
+    return render(
+        request,
+        "panels/decision_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "meeting": meeting,
+            "previous": previous,
+            "title": title,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request, pk, referral_pk):
+    meeting = _meeting(request, pk)
+    referral = get_object_or_404(
+        SchoolReferral.objects.visible_to(request.user).select_related("school"), pk=referral_pk
+    )
+    form = DecisionForm(
+        request.POST or None,
+        referral=referral,
+        initial={"version": referral.version, "indicators": list(referral.indicators.all())},
+    )
+    return _decision_page(
+        request,
+        referral,
+        form,
+        lambda d, v: services.decision_record(
+            referral=referral, by=request.user, meeting=meeting, expected_version=v, **d
+        ),
+        title=f"Threshold decision: {referral.reference}",
+        meeting=meeting,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_step(request, referral_pk):
+    referral = get_object_or_404(
+        SchoolReferral.objects.visible_to(request.user).select_related("school"), pk=referral_pk
+    )
+    previous = current_decision(referral)
+    if previous is None or referral.panel_id not in Roles.for_user(request.user).panel_ids:
+        raise PermissionDenied
+    form = DecisionForm(
+        request.POST or None, referral=referral, step=True, initial={"version": referral.version}
+    )
+    return _decision_page(
+        request,
+        referral,
+        form,
+        lambda d, v: services.decision_step(
+            previous=previous, by=request.user, expected_version=v, **d
+        ),
+        title=f"Step up or step down: {referral.reference}",
+        previous=previous,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflict_new(request):
+    roles = Roles.for_user(request.user)
+    if not roles.is_panel_member:
+        raise PermissionDenied
+    schools = (
+        School.objects.filter(authority__panels__in=roles.panel_ids).distinct().order_by("name")
+    )
+    form = ConflictForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(user=request.user, **form.cleaned_data)
+        except CaseError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, "Conflict of interest declared.")
+            return redirect("panels_home")
+    return render(
+        request,
+        "panels/form.html",
+        {
+            "form": form,
+            "title": "Declare a conflict of interest",
+            "button": "Declare",
+            "intro": "You will take no part in decisions about this school's referrals.",
+            "back": "/panels/",
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
