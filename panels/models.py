@@ -64,7 +64,7 @@ class PanelMeeting(ConcurrentTransitionMixin, models.Model):
     def open(self):
         pass
 
-    @transition(field=state, source=M.IN_SESSION, target=M.MINUTES_DRAFTED)
+    @transition(field=state, source=[M.IN_SESSION, M.MINUTES_DRAFTED], target=M.MINUTES_DRAFTED)
     def draft_minutes(self):
         pass
 
