@@ -136,7 +136,7 @@ def minutes_content(meeting):
                 "pathway": d.get_pathway_display(),
                 "rationale": d.rationale,
                 "advice": d.advice,
-                "lead": str(d.lead_practitioner or d.lead_team or ""),
+                "lead": ", ".join(str(x) for x in (d.lead_practitioner, d.lead_team) if x),
                 "start_by": d.start_by.isoformat() if d.start_by else "",
                 "decided_by": str(d.decided_by),
                 "step": "step up or down: " + d.change_reason if d.supersedes_id else "",

@@ -1,7 +1,8 @@
 """The panel journey through a real browser: the chair opens the meeting, records a decision
 for a referral on the agenda (after a pathway that does not fit the level is refused), and the
 school's DSL then reads the outcome letter and downloads it as a PDF. Fields are found by
-their labels; the meeting page, the decision form with errors and the letter pass axe-core."""
+their labels. The meeting page and the decision form with errors pass axe-core; the letter's
+axe check is its own test, expected to fail until a known template fault is fixed."""
 
 import datetime as dt
 import re
@@ -11,9 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import dateformat, timezone
 from playwright.sync_api import Page, expect
 
+from panels import services
 from panels.models import ThresholdDecision
 from tests.accounts.factories import PASSWORD
-from panels import services
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
 AXE = Axe()
@@ -113,9 +114,7 @@ def test_chair_records_decision_and_dsl_reads_outcome_letter(page: Page, live_se
     # --- A pathway that does not fit the level is refused, and nothing is recorded -------
     card = page.locator(".govuk-summary-card").filter(has_text=reference)
     card.get_by_role("link", name=f"Record decision for {reference}", exact=True).click()
-    decision_heading = page.get_by_role(
-        "heading", name=f"Threshold decision: {reference}", level=1
-    )
+    decision_heading = page.get_by_role("heading", name=f"Threshold decision: {reference}", level=1)
     expect(decision_heading).to_be_visible()
 
     fill_decision(page, people, pathway="Student Safety Summit")
@@ -180,11 +179,6 @@ def test_chair_records_decision_and_dsl_reads_outcome_letter(page: Page, live_se
     assert response.body().startswith(b"%PDF")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/panels/outcome_letter.html:6 puts the 'Back to the referral' link in "
-    "base.html's before_content block, outside every landmark (axe rule 'region')",
-)
 def test_outcome_letter_is_accessible(page: Page, live_server, case):
     people = case.people
     meeting = services.meeting_open(

@@ -154,7 +154,9 @@ def test_dsl_refers_front_door_accepts_to_panel_dsl_sees_status(
     sign_in(page, live_server, dsl)
     expect(page.get_by_role("heading", name="Your school referrals", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference))
-    expect(row.locator(".govuk-tag")).to_have_text("Awaiting panel")
+    # The status column's tag (the deadlines column has RAG tags of its own).
+    expect(row.get_by_role("cell").nth(2)).to_have_text("Awaiting panel")
+    expect(row).to_contain_text("Panel threshold decision")
 
     row.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_role("heading", name=f"Referral {reference}", level=1)).to_be_visible()
