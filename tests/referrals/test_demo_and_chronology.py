@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from django.core.management import call_command
 
 from accounts.models import User
@@ -18,6 +19,8 @@ REACHED_SO_FAR = {
     S.MORE_INFORMATION_REQUESTED,
     S.REDIRECTED,
     S.WITHDRAWN,
+    S.DECIDED,  # by the demo's past panel meeting
+    S.CLOSED,  # below threshold, closed with advice
 }
 
 
@@ -31,6 +34,13 @@ def test_demo_builds_every_role_and_every_state_reached_so_far(capsys, client):
         assert User.objects.get(email=f"{email}@demo.example").check_password("demo-password-1")
     assert client.login(username="frontdoor@demo.example", password="demo-password-1")
     assert client.get("/front-door/").status_code == 200
+    from notifications.models import Deadline
+    from panels.models import MinutesVersion, PanelMeeting
+
+    rags = {d.rag(timezone.now()) for d in Deadline.objects.filter(status="running")}
+    assert rags == {"red", "amber", "green"}
+    assert PanelMeeting.objects.filter(state="scheduled").exists()
+    assert MinutesVersion.objects.exists()
 
 
 def test_demo_refuses_to_run_twice():
