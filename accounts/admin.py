@@ -88,7 +88,8 @@ class SchoolAdmin(AuthorityScopedAdmin):
 
 @admin.register(ContextPanel)
 class ContextPanelAdmin(AuthorityScopedAdmin):
-    list_display = ["name", "region", "authority"]
+    list_display = ["name", "region", "cadence", "authority"]
+    filter_horizontal = ["extra_schools", "excluded_schools"]
     inlines = [PanelMembershipInline]
 
 

@@ -207,6 +207,7 @@ class ContextPanel(models.Model):
         return self.name
 
     def covers(self, school):
+        """Its region's schools, less its exceptions, plus the schools added to it."""
         if self.excluded_schools.filter(pk=school.pk).exists():
             return False
         return school.locality == self.region or self.extra_schools.filter(pk=school.pk).exists()

@@ -259,7 +259,7 @@ class AcceptToPanelForm(ReasonForm):
         panels = ContextPanel.objects.filter(authority_id=referral.school.authority_id)
         self.fields["panel"].queryset = panels
         self.fields["panel"].label_from_instance = lambda p: f"{p.name} ({p.region})"
-        default = next((p for p in panels if p.region == referral.school.locality), None)
+        default = next((p for p in panels if p.covers(referral.school)), None)
         if default and not self.is_bound:
             self.initial.setdefault("panel", default.pk)
 

@@ -1,6 +1,6 @@
 import pytest
-from django.utils import timezone
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from referrals import services
