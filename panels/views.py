@@ -21,7 +21,7 @@ from panels.forms import (
 )
 from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
 from panels.selectors import agenda, current_decision, meetings_for
-from referrals.errors import CaseError
+from referrals.errors import CaseError, show_on_form
 from referrals.models import SchoolReferral
 
 
@@ -33,14 +33,6 @@ def _meeting(request, pk):
 
 def _is_chair(request, panel):
     return panel.pk in Roles.for_user(request.user).chaired_panel_ids
-
-
-def _refuse(form, exc):
-    for name, problem in exc.problems.items():
-        for message in problem if isinstance(problem, list) else [problem]:
-            form.add_error(name if name in form.fields else None, message)
-    if not exc.problems:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -75,7 +67,7 @@ def meeting_new(request, panel_pk):
         try:
             meeting = services.meeting_schedule(panel=panel, by=request.user, **form.cleaned_data)
         except CaseError as exc:
-            _refuse(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, "Meeting scheduled. Members have been sent the details.")
             return redirect(meeting)
@@ -124,7 +116,7 @@ def _chair_form(request, meeting, form, call, *, title, button, done, intro=""):
         try:
             call(form.cleaned_data)
         except CaseError as exc:
-            _refuse(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, done)
             return redirect(meeting)
@@ -257,7 +249,7 @@ def _decision_page(request, referral, form, call, *, title, meeting=None, previo
         try:
             call(data, version)
         except CaseError as exc:
-            _refuse(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(
                 request, "Decision recorded. The school has been sent the outcome letter."
@@ -338,7 +330,7 @@ def conflict_new(request):
         try:
             services.conflict_declare(user=request.user, **form.cleaned_data)
         except CaseError as exc:
-            _refuse(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, "Conflict of interest declared.")
             return redirect("panels_home")

@@ -22,6 +22,10 @@ ANCHORS = {
 }
 
 
+# A question's "other" box: its problem shows on the question's row.
+OTHER_FIELD = {"concern_types": "concern_other", "places": "places_other"}
+
+
 def anchor(name, referral):
     if name == "pupils_by_year":  # the first year group this school's phase offers
         return f"id_year_{year_groups_for(referral.school.phase)[0][0]}"
@@ -117,7 +121,7 @@ def answer_rows(referral, problems=None, *, indicators=None, linked_children=Non
                 "label": label,
                 "value": value,
                 "items": items,
-                "problem": problems.get(name) or problems.get(f"{name.split('_')[0]}_other"),
+                "problem": problems.get(name) or problems.get(OTHER_FIELD.get(name)),
             }
         )
     return result

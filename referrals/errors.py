@@ -17,3 +17,13 @@ class ChangedUnderYou(CaseError):
 
 class Incomplete(CaseError):
     """Required answers are missing; `problems` maps field names to messages."""
+
+
+def show_on_form(form, exc):
+    """Put a service's refusal on the form, so the error summary shows and links it."""
+    for name, problem in exc.problems.items():
+        target = name if name in form.fields else None
+        for message in problem if isinstance(problem, list) else [problem]:
+            form.add_error(target, message)
+    if not exc.problems:
+        form.add_error(None, exc.message)

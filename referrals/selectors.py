@@ -14,11 +14,6 @@ class Row:
     referral: SchoolReferral
     deadlines: list = field(default_factory=list)  # [{"deadline": d, "rag": "red"}]
 
-    @property
-    def worst(self):
-        order = {"red": 0, "amber": 1, "green": 2}
-        return min((order[d["rag"]] for d in self.deadlines), default=3)
-
 
 def _rows(referrals, now):
     referrals = list(referrals)

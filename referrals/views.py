@@ -14,7 +14,7 @@ from referrals import services
 from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
-from referrals.errors import CaseError, Incomplete
+from referrals.errors import CaseError, Incomplete, show_on_form
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
 from referrals.models import CaseAccessLog, SchoolReferral
 from referrals.permissions import available_actions, may
@@ -32,16 +32,6 @@ def _visible(request, pk, page=None):
     if page:
         CaseAccessLog.objects.create(referral=referral, user=request.user, page=page)
     return referral
-
-
-def _refuse(form, exc):
-    """Put a service's refusal on the form so the error summary shows it."""
-    for name, problem in exc.problems.items():
-        target = name if name in form.fields else None
-        for message in problem if isinstance(problem, list) else [problem]:
-            form.add_error(target, message)
-    if not exc.problems:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -91,7 +81,7 @@ def referral_edit(request, pk):
                     expected_version=form.cleaned_data["version"],
                 )
             except CaseError as exc:
-                _refuse(form, exc)
+                show_on_form(form, exc)
             else:
                 if "continue" in request.POST:
                     return redirect("referral_check", pk=referral.pk)
@@ -258,7 +248,7 @@ def referral_act(request, pk, action):
         try:
             spec["service"](**arguments)
         except CaseError as exc:
-            _refuse(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, spec["done"])
             return redirect("referral_detail", pk=referral.pk)
