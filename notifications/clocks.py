@@ -4,7 +4,10 @@ Every service that runs a transition calls `transition_happened` in the same tra
 (referrals.services.record_transition does it for every case model), so a deadline can
 never disagree with the state of the record it watches."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from notifications.catalogue import live_timescales
 from notifications.models import (
@@ -27,6 +30,33 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
             stop_clock(
                 timescale=timescale, subject=subject, to_state=to_state, at=at, reason=reason
             )
+        elif was_running and from_state == to_state:
+            # Re-entering a running state (a review, a new due date) meets this clock and
+            # starts the next one.
+            stopped = stop_clock(
+                timescale=timescale,
+                subject=subject,
+                to_state=to_state,
+                at=at,
+                reason=reason,
+                met=True,
+            )
+            if stopped is not None:
+                start_clock(timescale=timescale, case=case, subject=subject, at=at)
+    if subject._meta.label_lower == case._meta.label_lower and case.lead_practitioner_id:
+        _lead_takes_over(case)
+
+
+def _lead_takes_over(case):
+    """A lead named after a clock started (an exploitation risk assessment runs from the
+    referral; the panel names the lead later) takes over the lead's running clocks."""
+    Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        status=DeadlineStatus.RUNNING,
+        owner_role__in=[OwnerRole.LEAD, OwnerRole.OWNER],
+        owner__isnull=True,
+    ).update(owner_id=case.lead_practitioner_id, team_id=case.allocated_team_id)
 
 
 def _condition_met(timescale, subject):
@@ -59,18 +89,36 @@ def schedule(timescale, calendar, start):
     return due, max(reminder, start), escalation
 
 
+def _anchor(timescale, case, subject):
+    """The moment the period counts from: the named field of the record, else of its case
+    (a plan action's due date; the referral's submission), else now. A date counts from the
+    start of that day, so a period of 0 falls due at the end of it."""
+    if not timescale.anchor:
+        return None
+    value = getattr(subject, timescale.anchor, None) or getattr(case, timescale.anchor, None)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+    return value
+
+
 def start_clock(*, timescale, case, subject, at):
     calendar = WorkingCalendar.for_authority(case.school.authority)
-    anchor = getattr(case, timescale.anchor, None) if timescale.anchor else None
-    due, reminder, escalation = schedule(timescale, calendar, anchor or at)
-    owner, team = _owner_and_team(timescale, case)
+    due, reminder, escalation = schedule(
+        timescale, calendar, _anchor(timescale, case, subject) or at
+    )
+    owner, team = _owner_and_team(timescale, case, subject)
     return Deadline.objects.create(
         timescale=timescale,
         authority=case.school.authority,
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
         case_label=f"{case} – {case.school.name}"[:60],
-        case_url=case.get_absolute_url(),
+        # A named owner may see only their own record (a partner's action), so link to it.
+        case_url=(
+            subject.get_absolute_url()
+            if timescale.owner_role == OwnerRole.OWNER
+            else case.get_absolute_url()
+        ),
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         owner_role=timescale.owner_role,
@@ -85,9 +133,12 @@ def start_clock(*, timescale, case, subject, at):
     )
 
 
-def _owner_and_team(timescale, case):
+def _owner_and_team(timescale, case, subject):
     from accounts.models import Team
 
+    if timescale.owner_role == OwnerRole.OWNER:
+        owner = getattr(subject, "owner", None) or getattr(case, "lead_practitioner", None)
+        return owner, getattr(case, "allocated_team", None)
     if timescale.owner_role == OwnerRole.LEAD:
         return getattr(case, "lead_practitioner", None), getattr(case, "allocated_team", None)
     if timescale.owner_role == OwnerRole.FRONT_DOOR:
@@ -96,7 +147,7 @@ def _owner_and_team(timescale, case):
     return None, getattr(case, "allocated_team", None)
 
 
-def stop_clock(*, timescale, subject, to_state, at, reason=""):
+def stop_clock(*, timescale, subject, to_state, at, reason="", met=None):
     deadline = (
         Deadline.objects.select_for_update()
         .filter(
@@ -109,7 +160,8 @@ def stop_clock(*, timescale, subject, to_state, at, reason=""):
     )
     if deadline is None:
         return None
-    met = to_state in timescale.met_states
+    if met is None:
+        met = to_state in timescale.met_states
     deadline.status = DeadlineStatus.MET if met else DeadlineStatus.CANCELLED
     deadline.stopped_at = at
     deadline.on_time = at <= deadline.due_at if met else None

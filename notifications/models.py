@@ -44,6 +44,8 @@ class OwnerRole(models.TextChoices):
     DSL = "dsl", "The school's DSLs"
     CHAIR = "chair", "The panel chair"
     LEAD = "lead", "The lead practitioner"
+    # The person named on the record (a plan action's owner), else the lead.
+    OWNER = "owner", "The person named on the record"
 
 
 class Timescale(models.Model):

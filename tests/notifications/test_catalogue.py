@@ -23,19 +23,19 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 REFERRAL = "referrals.schoolreferral"
 LIVE = {"screening_decision", "panel_threshold_decision"}
-WAITING = {
+PATHWAY_AND_PLAN = {
     "immediate_risk_assessment",
     "exploitation_risk_assessment",
     "risk_assessment_review",
     "school_assessment",
     "self_assessment",
-    "safety_summit_held",
-    "partnership_meeting_held",
     "plan_agreed",
-    "safety_plan_distributed",
     "plan_review",
+    "plan_review_next",
     "plan_action",
 }
+# Rows for records not built yet (the Early Help pathway) wait, inactive.
+WAITING = {"safety_summit_held", "partnership_meeting_held", "safety_plan_distributed"}
 
 
 def london(*args):
@@ -68,12 +68,12 @@ def timescale(authority, key):
 def test_seeding_gives_an_authority_every_row_of_the_catalogue():
     authority = LocalAuthorityFactory()
     rows = default_rows()
-    assert len(rows) == 13
+    assert len(rows) == 14
 
-    assert seed_timescales(authority) == 13
+    assert seed_timescales(authority) == 14
 
     seeded = {t.key: t for t in Timescale.objects.filter(authority=authority)}
-    assert set(seeded) == {row["key"] for row in rows} == LIVE | WAITING
+    assert set(seeded) == {row["key"] for row in rows} == LIVE | PATHWAY_AND_PLAN | WAITING
     for row in rows:
         t = seeded[row["key"]]
         assert t.name == row["name"]
@@ -96,7 +96,7 @@ def test_seeding_is_idempotent():
     seed_timescales(authority)
 
     assert seed_timescales(authority) == 0
-    assert Timescale.objects.filter(authority=authority).count() == 13
+    assert Timescale.objects.filter(authority=authority).count() == 14
 
 
 def test_seeding_never_overwrites_an_authoritys_edit_but_restores_a_missing_row():
@@ -112,21 +112,21 @@ def test_seeding_never_overwrites_an_authoritys_edit_but_restores_a_missing_row(
 
     screening.refresh_from_db()
     assert (screening.period, screening.name) == (2, "Front door decision")
-    assert Timescale.objects.filter(authority=authority).count() == 13
+    assert Timescale.objects.filter(authority=authority).count() == 14
 
 
 def test_each_authority_gets_its_own_copy():
     first, second = LocalAuthorityFactory(), LocalAuthorityFactory()
     seed_timescales(first)
     seed_timescales(second)
-    assert Timescale.objects.filter(authority=first).count() == 13
-    assert Timescale.objects.filter(authority=second).count() == 13
+    assert Timescale.objects.filter(authority=first).count() == 14
+    assert Timescale.objects.filter(authority=second).count() == 14
 
 
 def test_a_clock_is_seeded_lazily_the_first_time_an_authority_needs_one():
     authority = LocalAuthorityFactory()
     assert {t.key for t in live_timescales(authority, REFERRAL)} == LIVE
-    assert Timescale.objects.filter(authority=authority).count() == 13
+    assert Timescale.objects.filter(authority=authority).count() == 14
 
 
 # --- rows whose record is not built yet --------------------------------------------------
@@ -137,23 +137,22 @@ def test_rows_whose_model_is_not_installed_yet_are_listed_and_waiting():
     seed_timescales(authority)
     rows = Timescale.objects.filter(authority=authority)
 
-    assert {t.key for t in rows if is_installed(t.model)} == LIVE
+    assert {t.key for t in rows if is_installed(t.model)} == LIVE | PATHWAY_AND_PLAN
     assert {t.key for t in rows if not is_installed(t.model)} == WAITING
 
 
 def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     authority = LocalAuthorityFactory()
     seed_timescales(authority)
-    assert live_timescales(authority, "referrals.riskassessment") == []
-    assert live_timescales(authority, "school_assessments.schoolassessment") == []
+    assert live_timescales(authority, "safety_summits.safetysummit") == []
+    assert live_timescales(authority, "safety_summits.schoolpartnershipmeeting") == []
 
 
 def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline():
     referral = referral_at(london(2026, 11, 23, 10, 0))
     stand_in = SimpleNamespace(
         pk=referral.pk,
-        concern_types=["sexual_violence"],
-        _meta=SimpleNamespace(label_lower="referrals.riskassessment"),
+        _meta=SimpleNamespace(label_lower="safety_summits.safetysummit"),
     )
     before = Deadline.objects.count()
 
@@ -161,7 +160,7 @@ def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline():
         case=referral,
         subject=stand_in,
         from_state="",
-        to_state="required",
+        to_state="planned",
         at=london(2026, 11, 23, 11, 0),
     )
 
