@@ -23,6 +23,7 @@ from referrals.choices import ReferralState
 from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import SchoolReferral
 from referrals.services import record_transition, run_transition
+from referrals.signals import pathway_decided
 
 
 def _is_chair(user, panel):
@@ -367,6 +368,12 @@ def decision_record(
                 action="decide",
                 by=by,
                 reason="Below threshold: the school manages internally with the panel's advice.",
+            )
+        else:
+            # The pathway app creates its work item (and so starts its clock) in this
+            # transaction; panels need not know which app that is.
+            pathway_decided.send(
+                sender=ThresholdDecision, referral=current, decision=made["decision"], by=by
             )
         _send_outcome(current, made["decision"])
     return made["decision"]

@@ -42,15 +42,8 @@ def _label(name):
 
 def chronology(referral):
     entries = []
-    for record in referral.transition_records.select_related("by"):
-        entries.append(
-            Entry(
-                record.at,
-                record.by,
-                f"{_state(record.from_state)} → {_state(record.to_state)}",
-                record.reason,
-            )
-        )
+    for record in referral.transition_records.select_related("by", "content_type"):
+        entries.append(Entry(record.at, record.by, _title(record), record.reason))
     versions = list(
         referral.history.select_related("history_user").order_by("history_date", "history_id")
     )
@@ -82,7 +75,21 @@ def chronology(referral):
     return sorted(entries, key=lambda e: e.at)
 
 
-def _state(value):
-    from referrals.choices import ReferralState
+def _title(record):
+    """ "Submitted → Screening" for the case itself; "Risk assessment: Required → Completed"
+    for a record that hangs off it (a re-entered state reads as what was done)."""
+    model = record.content_type.model_class()
+    labels = dict(model._meta.get_field("state").choices) if model else {}
 
-    return ReferralState(value).label
+    def state(value):
+        return str(labels.get(value, value.replace("_", " ").capitalize()))
+
+    if not record.from_state:
+        moved = f"Started: {state(record.to_state)}"
+    elif record.from_state == record.to_state:
+        moved = record.transition.replace("_", " ").capitalize()
+    else:
+        moved = f"{state(record.from_state)} → {state(record.to_state)}"
+    if model is None or model._meta.label_lower == "referrals.schoolreferral":
+        return moved
+    return f"{str(model._meta.verbose_name).capitalize()}: {moved}"

@@ -232,6 +232,24 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
     def close_with_advice(self):
         pass
 
+    # The pathway's work: started by the lead (or the school, for a self-assessment), then a
+    # plan agreed and reviewed, until a review closes the case or sends it back to the panel.
+    @transition(field=state, source=S.DECIDED, target=S.IN_PROGRESS)
+    def start_work(self):
+        pass
+
+    @transition(field=state, source=[S.DECIDED, S.IN_PROGRESS], target=S.REVIEW)
+    def begin_review(self):
+        pass
+
+    @transition(field=state, source=[S.IN_PROGRESS, S.REVIEW], target=S.AWAITING_PANEL)
+    def return_to_panel(self):
+        pass
+
+    @transition(field=state, source=S.REVIEW, target=S.CLOSED)
+    def close_with_outcomes(self):
+        pass
+
 
 class LinkedChild(models.Model):
     """An individual child linked to the case, only by case-system identifier and initials."""
@@ -350,3 +368,13 @@ class CaseAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} viewed {self.referral} ({self.page})"
+
+
+# Records that hang off the case, one file per concern; imported so Django registers them.
+from referrals.plan_models import (  # noqa: E402, F401
+    CaseOutcome,
+    CasePlan,
+    PlanAction,
+    PlanReview,
+)
+from referrals.risk_models import RiskAssessment, RiskReview  # noqa: E402, F401

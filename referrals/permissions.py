@@ -21,6 +21,14 @@ def is_panel_member(user, referral):
     return referral.panel_id is not None and referral.panel_id in Roles.for_user(user).panel_ids
 
 
+def is_case_worker(user, referral):
+    """The lead practitioner, or a practitioner or manager of the allocated team."""
+    if referral.lead_practitioner_id is not None and referral.lead_practitioner_id == user.pk:
+        return True
+    roles = Roles.for_user(user)
+    return referral.allocated_team_id in (roles.team_ids | roles.managed_team_ids)
+
+
 # Who may run each transition (besides the state machine allowing it).
 WHO_MAY = {
     "submit": is_school_dsl,
@@ -37,6 +45,12 @@ WHO_MAY = {
     # The panel's decision: members of the referral's panel (panels.services also refuses a
     # member who declared a conflict of interest for the school).
     "decide": is_panel_member,
+    # The pathway's work and its plan: the lead and their team; a supported self-assessment
+    # is started by the school itself.
+    "start_work": lambda user, referral: (
+        is_case_worker(user, referral) or is_school_dsl(user, referral)
+    ),
+    "lead_work": is_case_worker,
 }
 
 

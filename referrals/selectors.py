@@ -15,7 +15,7 @@ class Row:
     deadlines: list = field(default_factory=list)  # [{"deadline": d, "rag": "red"}]
 
 
-def _rows(referrals, now):
+def rows_with_deadlines(referrals, now):
     referrals = list(referrals)
     deadlines = running_deadlines_for_cases(SchoolReferral, [r.pk for r in referrals])
     return [
@@ -30,7 +30,7 @@ def referral_rows(user, now=None):
         .select_related("school", "panel")
         .order_by("-updated_at")
     )
-    return _rows(referrals, now or timezone.now())
+    return rows_with_deadlines(referrals, now or timezone.now())
 
 
 def front_door_queue(user, now=None):
@@ -41,7 +41,7 @@ def front_door_queue(user, now=None):
         .select_related("school", "screened_by")
         .order_by("submitted_at", "pk")
     )
-    return _rows(referrals, now or timezone.now())
+    return rows_with_deadlines(referrals, now or timezone.now())
 
 
 def case_deadlines(referral, now=None):

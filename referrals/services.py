@@ -227,15 +227,21 @@ def referral_submit(*, referral, by, expected_version=None):
         _issue_reference(current)
         current.submitted_at = timezone.now()
 
-    return run_transition(
-        referral,
-        name="submit",
-        action="submit",
-        by=by,
-        reason="submitted by the school",
-        expected_version=expected_version,
-        before=check_and_number,
-    )
+    from referrals.risk_services import risks_on_submit
+
+    with transaction.atomic():
+        current = run_transition(
+            referral,
+            name="submit",
+            action="submit",
+            by=by,
+            reason="submitted by the school",
+            expected_version=expected_version,
+            before=check_and_number,
+        )
+        # Sexual violence and exploitation need their risk assessments from the start.
+        risks_on_submit(referral=current, by=by)
+    return current
 
 
 def referral_withdraw(*, referral, by, reason, expected_version=None):
@@ -379,3 +385,11 @@ def referral_redirect(*, referral, by, reason, expected_version=None):
         reason=reason,
         expected_version=expected_version,
     )
+
+
+def case_work_start(*, referral, by, reason="Work on the pathway started"):
+    """Mark a decided case as in progress when its pathway work begins (a pathway service
+    calls this in its own transaction). A case already under way is left as it is."""
+    if referral.state != ReferralState.DECIDED:
+        return referral
+    return run_transition(referral, name="start_work", action="start_work", by=by, reason=reason)

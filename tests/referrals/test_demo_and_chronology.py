@@ -20,7 +20,9 @@ REACHED_SO_FAR = {
     S.REDIRECTED,
     S.WITHDRAWN,
     S.DECIDED,  # by the demo's past panel meeting
-    S.CLOSED,  # below threshold, closed with advice
+    S.CLOSED,  # below threshold, closed with advice; and closed with outcomes
+    S.REVIEW,  # a plan agreed and under review
+    S.IN_PROGRESS,  # a School Assessment under way
 }
 
 
@@ -41,6 +43,16 @@ def test_demo_builds_every_role_and_every_state_reached_so_far(capsys, client):
     assert rags == {"red", "amber", "green"}
     assert PanelMeeting.objects.filter(state="scheduled").exists()
     assert MinutesVersion.objects.exists()
+    from referrals.models import CaseOutcome, CasePlan, PlanAction, RiskAssessment
+
+    assert set(RiskAssessment.objects.values_list("kind", "state")) == {
+        ("immediate", "required"),
+        ("immediate", "completed"),
+        ("exploitation", "required"),
+    }
+    assert set(CasePlan.objects.values_list("state", flat=True)) == {"drafting", "agreed", "closed"}
+    assert set(PlanAction.objects.values_list("state", flat=True)) == {"open", "done", "closed"}
+    assert CaseOutcome.objects.count() == 1
 
 
 def test_demo_refuses_to_run_twice():

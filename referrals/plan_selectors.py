@@ -1,0 +1,137 @@
+"""Reads of plans and actions. A plan is read through its case (visible_to); an action also
+by its owner, who may be a partner with no access to the case itself."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Agency, AuthorityMembership, AuthorityRole
+from notifications.models import Deadline, DeadlineStatus
+from referrals.choices import ReferralState
+from referrals.models import SchoolReferral
+from referrals.plan_models import ActionState, PlanAction, PlanState
+from referrals.selectors import rows_with_deadlines
+
+
+def actions_visible_to(user):
+    cases = SchoolReferral.objects.visible_to(user).values("pk")
+    return PlanAction.objects.filter(Q(owner=user) | Q(plan__case__in=cases))
+
+
+def _rag_by_subject(model, ids, now):
+    """{subject id: {"deadline", "rag"}} for the running clocks of these records, one query."""
+    found = {}
+    deadlines = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        subject_id__in=list(ids),
+        status=DeadlineStatus.RUNNING,
+    ).select_related("timescale")
+    for deadline in deadlines:
+        found[deadline.subject_id] = {"deadline": deadline, "rag": deadline.rag(now)}
+    return found
+
+
+def with_rag(actions, now=None):
+    """[(action, {"deadline", "rag"} or None)] in a fixed number of queries."""
+    actions = list(actions)
+    rag = _rag_by_subject(PlanAction, [a.pk for a in actions], now or timezone.now())
+    return [(a, rag.get(a.pk)) for a in actions]
+
+
+def plan_page(case, now=None):
+    """The case's current plan (the open one, else the last), its actions with their RAG,
+    its reviews and the clock of its next review or agreement."""
+    now = now or timezone.now()
+    plans = list(case.plans.order_by("-created_at", "-pk")[:5])
+    plan = next((p for p in plans if p.state != PlanState.CLOSED), plans[0] if plans else None)
+    if plan is None:
+        return None
+    actions = with_rag(plan.actions.select_related("owner"), now)
+    clocks = _rag_by_subject(type(plan), [plan.pk], now)
+    return {
+        "plan": plan,
+        "actions": actions,
+        "open_actions": [a for a, _ in actions if a.state == ActionState.OPEN],
+        "reviews": list(plan.reviews.select_related("reviewed_by").order_by("-reviewed_at")),
+        "clock": clocks.get(plan.pk),
+    }
+
+
+def my_actions(user, now=None):
+    actions = (
+        PlanAction.objects.filter(owner=user)
+        .select_related("plan__case__school")
+        .order_by("state", "due_on", "pk")
+    )
+    return with_rag(actions, now)
+
+
+def action_owner_choices(case):
+    """Who can own an action: the case's practitioners, the school's DSLs and the
+    authority's partner agencies' people."""
+    User = get_user_model()
+    team = Q(team_memberships__team_id=case.allocated_team_id) if case.allocated_team_id else Q()
+    people = (
+        User.objects.filter(
+            Q(pk=case.lead_practitioner_id)
+            | team
+            | Q(school_memberships__school_id=case.school_id)
+            | Q(
+                authority_memberships__authority_id=case.school.authority_id,
+                authority_memberships__role=AuthorityRole.PARTNER,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    agencies = dict(
+        AuthorityMembership.objects.filter(
+            authority_id=case.school.authority_id, role=AuthorityRole.PARTNER
+        ).values_list("user_id", "agency")
+    )
+    schools = set(case.school.memberships.values_list("user_id", flat=True))
+    choices = []
+    for person in people:
+        name = person.get_full_name() or person.email
+        if person.pk in schools:
+            where = f"{case.school.name}"
+        elif person.pk in agencies:
+            code = agencies[person.pk]
+            where = Agency(code).label if code in Agency.values else "partner agency"
+        else:
+            where = "practitioner"
+        choices.append((person, f"{name} ({where})"))
+    return choices
+
+
+CASELOAD_STATES = [
+    ReferralState.DECIDED,
+    ReferralState.IN_PROGRESS,
+    ReferralState.REVIEW,
+    ReferralState.AWAITING_PANEL,
+]
+
+
+def caseload(user, now=None):
+    """Open cases this person leads or their teams hold, worst RAG first."""
+    from accounts.roles import Roles
+
+    roles = Roles.for_user(user)
+    teams = roles.team_ids | roles.managed_team_ids
+    referrals = (
+        SchoolReferral.objects.visible_to(user)
+        .filter(Q(lead_practitioner=user) | Q(allocated_team_id__in=teams))
+        .filter(state__in=CASELOAD_STATES)
+        .select_related("school", "lead_practitioner")
+    )
+    rows = rows_with_deadlines(referrals, now or timezone.now())
+    order = {"red": 0, "amber": 1, "green": 2}
+    return sorted(
+        rows,
+        key=lambda row: (
+            min((order.get(d["rag"], 3) for d in row.deadlines), default=3),
+            row.referral.submitted_at,
+        ),
+    )

@@ -1,0 +1,241 @@
+"""Risk assessment pages: parse input, call one service in referrals.risk_services, render.
+Every read goes through SchoolReferral.objects.visible_to(user) (404 otherwise) and is
+logged; the forms are offered only to those who may act (risk_services.may_assess)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_fsm import can_proceed
+
+from notifications.models import Deadline, DeadlineStatus
+from referrals import risk_services
+from referrals.errors import CaseError, show_on_form
+from referrals.models import CaseAccessLog, SchoolReferral, TransitionRecord
+from referrals.risk_forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
+from referrals.risk_models import Measure, RiskAssessment, RiskState
+
+
+def _visible(request, pk, page=None):
+    referral = get_object_or_404(
+        SchoolReferral.objects.visible_to(request.user).select_related("school__authority"),
+        pk=pk,
+    )
+    if page:
+        CaseAccessLog.objects.create(referral=referral, user=request.user, page=page)
+    return referral
+
+
+def _assessment(referral, ra):
+    assessment = get_object_or_404(
+        RiskAssessment.objects.select_related("created_by", "completed_by"), case=referral, pk=ra
+    )
+    assessment.case = referral  # the services read the case (and its school) from here
+    return assessment
+
+
+def _may_act(request, referral):
+    if not risk_services.may_assess(request.user, referral):
+        raise PermissionDenied
+
+
+def _offers(user, assessment, referral):
+    """What this person can do to this assessment now (the pages offer only these)."""
+    if not risk_services.may_assess(user, referral):
+        return set()
+    offers = set()
+    if can_proceed(assessment.complete):
+        offers.add("complete")
+    if can_proceed(assessment.review):
+        offers.add("review")
+    if can_proceed(assessment.close) and risk_services.may_close(assessment):
+        offers.add("close")
+    return offers
+
+
+def _deadlines(assessment_ids):
+    """{assessment id: [its deadlines, running first]} in one query."""
+    by_assessment = {pk: [] for pk in assessment_ids}
+    now = timezone.now()
+    deadlines = (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(RiskAssessment),
+            subject_id__in=list(assessment_ids),
+        )
+        .select_related("timescale")
+        .order_by("-status", "due_at")  # running, then met, then cancelled
+    )
+    for deadline in deadlines:
+        by_assessment[deadline.subject_id].append({"deadline": deadline, "rag": deadline.rag(now)})
+    return by_assessment
+
+
+def _running(deadline):
+    return deadline.status == DeadlineStatus.RUNNING
+
+
+@login_required
+def risk_assessment_list(request, pk):
+    referral = _visible(request, pk, page="risk_assessments")
+    assessments = list(
+        referral.risk_assessments.annotate(review_count=Count("reviews")).order_by(
+            "created_at", "pk"
+        )
+    )
+    deadlines = _deadlines([a.pk for a in assessments])
+    rows = [
+        {
+            "assessment": a,
+            "running": [d for d in deadlines[a.pk] if _running(d["deadline"])],
+        }
+        for a in assessments
+    ]
+    return render(
+        request,
+        "referrals/risk/list.html",
+        {
+            "referral": referral,
+            "rows": rows,
+            "may_assess": risk_services.may_assess(request.user, referral),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_assessment_consider(request, pk):
+    referral = _visible(request, pk)
+    _may_act(request, referral)
+    form = ConsiderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = risk_services.risk_consider(
+                case=referral,
+                by=request.user,
+                needed=form.cleaned_data["needed"],
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseError as exc:
+            show_on_form(form, exc)
+        else:
+            if assessment.state == RiskState.REQUIRED:
+                messages.success(request, "Risk assessment started. Complete it below.")
+                return redirect(assessment)
+            messages.success(request, "Your decision that none is needed is recorded.")
+            return redirect("risk_assessment_list", pk=referral.pk)
+    return render(request, "referrals/risk/consider.html", {"referral": referral, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_assessment_detail(request, pk, ra):
+    referral = _visible(request, pk, page="risk_assessment" if request.method == "GET" else None)
+    assessment = _assessment(referral, ra)
+    offers = _offers(request.user, assessment, referral)
+    form = None
+    if request.method == "POST":
+        _may_act(request, referral)
+        form = CompleteForm(request.POST)
+        if form.is_valid():
+            try:
+                risk_services.risk_complete(
+                    assessment=assessment,
+                    by=request.user,
+                    values=form.values(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except CaseError as exc:
+                show_on_form(form, exc)
+            else:
+                messages.success(
+                    request, "Risk assessment completed. It will be kept under review."
+                )
+                return redirect(assessment)
+    elif "complete" in offers:
+        form = CompleteForm(initial=CompleteForm.initial_for(assessment))
+    names = dict(Measure.choices)
+    reviews = list(assessment.reviews.select_related("reviewed_by"))
+    for review in reviews:
+        review.labels = [str(names.get(m, m)) for m in review.measures or []]
+    history = TransitionRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(RiskAssessment), object_id=assessment.pk
+    ).select_related("by")
+    return render(
+        request,
+        "referrals/risk/detail.html",
+        {
+            "referral": referral,
+            "assessment": assessment,
+            "reviews": reviews,
+            "history": history,
+            "deadlines": _deadlines([assessment.pk])[assessment.pk],
+            "offers": offers,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_assessment_review(request, pk, ra):
+    referral = _visible(request, pk)
+    _may_act(request, referral)
+    assessment = _assessment(referral, ra)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                risk_services.risk_review(
+                    assessment=assessment,
+                    by=request.user,
+                    risk_level=data["risk_level"],
+                    measures=data["measures"],
+                    what_changed=data["what_changed"],
+                    young_people_say=data["young_people_say"],
+                    next_review_on=data["next_review_on"],
+                    expected_version=data["version"],
+                )
+            except CaseError as exc:
+                show_on_form(form, exc)
+            else:
+                messages.success(request, "Review recorded. The next review is on its clock.")
+                return redirect(assessment)
+    else:
+        form = ReviewForm(initial=ReviewForm.initial_for(assessment))
+    return render(
+        request,
+        "referrals/risk/review.html",
+        {"referral": referral, "assessment": assessment, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_assessment_close(request, pk, ra):
+    referral = _visible(request, pk)
+    _may_act(request, referral)
+    assessment = _assessment(referral, ra)
+    form = CloseForm(request.POST or None, initial={"version": assessment.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk_services.risk_close(
+                assessment=assessment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except CaseError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, "Risk assessment closed.")
+            return redirect(assessment)
+    return render(
+        request,
+        "referrals/risk/close.html",
+        {"referral": referral, "assessment": assessment, "form": form},
+    )
