@@ -1,0 +1,130 @@
+"""Reads: the list, the workspace and the report, always through
+SchoolAssessment.objects.visible_to, each assessment with its clock and RAG (one query for
+all the clocks of a page)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from notifications.models import Deadline
+from school_assessments.charts import bar_chart
+from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling
+from school_assessments.completeness import missing_for_completion
+from school_assessments.forms import SLUG_FOR_DOMAIN
+from school_assessments.models import SchoolAssessment
+
+
+def visible(user):
+    return SchoolAssessment.objects.visible_to(user).select_related(
+        "referral__school__authority", "lead"
+    )
+
+
+def _clocks(assessment_ids, now):
+    """{assessment id: [{"deadline": d, "rag": ...}]}: the assessment's own clocks, running
+    first, in one query."""
+    by_assessment = defaultdict(list)
+    deadlines = (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(SchoolAssessment),
+            subject_id__in=list(assessment_ids),
+        )
+        .select_related("timescale")
+        .order_by("status", "due_at")
+    )
+    for deadline in deadlines:
+        by_assessment[deadline.subject_id].append({"deadline": deadline, "rag": deadline.rag(now)})
+    return by_assessment
+
+
+@dataclass
+class Row:
+    assessment: SchoolAssessment
+    deadlines: list = field(default_factory=list)
+
+
+def assessment_rows(user, now=None):
+    now = now or timezone.now()
+    assessments = list(visible(user).order_by("state", "created_at", "pk"))
+    clocks = _clocks([a.pk for a in assessments], now)
+    return [Row(a, [c for c in clocks.get(a.pk, []) if c["rag"] != "done"]) for a in assessments]
+
+
+@dataclass
+class DomainView:
+    value: str
+    label: str
+    question: str
+    slug: str
+    row: object  # AssessmentDomain or None
+
+    @property
+    def status(self):
+        if self.row is not None and self.row.is_complete:
+            return "complete"
+        if self.row is not None and self.row.is_started:
+            return "started"
+        return "not_started"
+
+
+def survey_charts(results):
+    """The survey results as two charts and their tables: where pupils feel unsafe, and
+    where they feel safe, each largest share first."""
+    charts = []
+    for feeling, title in (
+        (Feeling.UNSAFE, "Where pupils feel unsafe"),
+        (Feeling.SAFE, "Where pupils feel safe"),
+    ):
+        rows = [r for r in results if r.feeling == feeling]
+        if not rows:
+            continue
+        rows.sort(key=lambda r: (-r.percent, r.place.lower()))
+        charts.append(
+            {
+                "feeling": feeling,
+                "title": title,
+                "rows": rows,
+                "svg": bar_chart(
+                    [(r.place, r.percent) for r in rows],
+                    title=title,
+                    description=f"Share of survey respondents who feel {feeling} in each "
+                    "place, largest first. The same figures are in the table.",
+                    unit="%",
+                    max_value=100,
+                    chart_id=f"survey-{feeling}",
+                ),
+            }
+        )
+    return charts
+
+
+def assessment_content(assessment, now=None):
+    """Everything the workspace, the DSL's view and the report show, in a handful of
+    queries whatever the number of methods and results."""
+    now = now or timezone.now()
+    rows = {d.domain: d for d in assessment.domains.all()}
+    methods = list(assessment.methods.select_related("added_by"))
+    results = list(assessment.survey_results.all())
+    domains = [
+        DomainView(
+            value, label, DOMAIN_QUESTIONS[Domain(value)], SLUG_FOR_DOMAIN[value], rows.get(value)
+        )
+        for value, label in Domain.choices
+    ]
+    return {
+        "domains": domains,
+        "methods": methods,
+        "survey_results": results,
+        "charts": survey_charts(results),
+        "completion_problems": missing_for_completion(
+            assessment, domains=rows, method_count=len(methods)
+        ),
+        "deadlines": _clocks([assessment.pk], now).get(assessment.pk, []),
+    }
+
+
+def open_assessment_for_case(user, referral):
+    """The case's latest assessment this person may see (for a link from the case page)."""
+    return visible(user).filter(referral=referral).order_by("-created_at", "-pk").first()

@@ -1,0 +1,517 @@
+"""Every write to a School Assessment. Each function is keyword-only and does the whole job
+in one transaction: re-reads the assessment under a row lock, refuses a stale edit
+(`version`, docs/decisions/0002), checks who may act, runs the FSM transition or the edit,
+records who, when and why (referrals.services.record_transition, which also starts and
+stops the 45-working-day clock) and saves. Views, the demo and the panel's signal call
+these; nothing else sets the state."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from notifications.services import notify_people
+from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
+from referrals.permissions import is_case_worker, is_panel_member, is_school_dsl
+from referrals.services import case_work_start, record_transition
+from school_assessments.choices import (
+    EDITABLE_STATES,
+    AssessmentState,
+    Domain,
+    Feeling,
+    MethodKind,
+)
+from school_assessments.completeness import (
+    missing_for_completion,
+    missing_for_findings,
+    missing_for_sharing,
+)
+from school_assessments.models import (
+    AssessmentDomain,
+    AssessmentMethod,
+    SchoolAssessment,
+    SurveyResult,
+)
+
+A = AssessmentState
+# The free-text sections of the workspace the lead and their team write.
+SECTION_FIELDS = ["young_people_said", "involvement", "findings", "recommendations"]
+
+
+# --- who may act -------------------------------------------------------------------------
+
+
+def may_work_on(user, assessment):
+    """The assessment's lead, the case's lead, or a practitioner or manager of the allocated
+    team."""
+    if assessment.lead_id is not None and assessment.lead_id == user.pk:
+        return True
+    return is_case_worker(user, assessment.referral)
+
+
+def may_respond_for_school(user, assessment):
+    return is_school_dsl(user, assessment.referral)
+
+
+# --- the mechanics shared by every write ------------------------------------------------
+
+
+def _locked(assessment, expected_version):
+    """Re-read the assessment under a row lock; refuse if it moved since it was loaded."""
+    current = (
+        SchoolAssessment.objects.select_for_update(of=("self",))
+        .select_related("referral__school__authority")
+        .get(pk=assessment.pk)
+    )
+    expected = assessment.version if expected_version is None else expected_version
+    if current.version != expected:
+        raise ChangedUnderYou(
+            "This assessment changed while you were working on it: it is now "
+            f"“{current.get_state_display()}”. Your change was not saved; reload the page to "
+            "see the latest version, then make your change again."
+        )
+    return current
+
+
+def _save(assessment, *, by, reason):
+    assessment.version += 1
+    assessment._history_user = by
+    assessment._change_reason = (reason or "")[:100] or None
+    try:
+        assessment.save()
+    except ConcurrentTransition as exc:  # a racing transaction got there first
+        raise ChangedUnderYou(
+            "Someone else changed this assessment at the same moment. Your change was not "
+            "saved; reload the page to see the latest version."
+        ) from exc
+
+
+def _check_worker(by, current):
+    if not may_work_on(by, current):
+        raise NotAllowed(
+            "You do not have permission to work on this assessment: only its lead and the "
+            "allocated team can."
+        )
+
+
+def _check_editable(current):
+    if current.state not in EDITABLE_STATES:
+        if current.state == A.PLANNED:
+            raise NotAllowed("Start the assessment before recording what you find.")
+        raise NotAllowed(
+            f"An assessment that is “{current.get_state_display()}” can no longer be changed."
+        )
+
+
+def _clean(instance, exclude=()):
+    try:
+        instance.full_clean(exclude=["state", *exclude])
+    except ValidationError as exc:
+        raise Incomplete("Check your answers", exc.message_dict) from exc
+
+
+def _edit(assessment, *, by, expected_version, reason, change):
+    """Run `change(current)` on a locked, current, editable copy, then save it (so every
+    edit of any part of the assessment bumps its version and leaves history)."""
+    with transaction.atomic():
+        current = _locked(assessment, expected_version)
+        _check_worker(by, current)
+        _check_editable(current)
+        change(current)
+        _save(current, by=by, reason=reason)
+    return current
+
+
+def _transition(
+    assessment,
+    *,
+    name,
+    by,
+    reason,
+    expected_version=None,
+    who=_check_worker,
+    before=None,
+    after=None,
+):
+    with transaction.atomic():
+        current = _locked(assessment, expected_version)
+        who(by, current)
+        method = getattr(current, name)
+        if not can_proceed(method):
+            raise NotAllowed(
+                f"An assessment that is “{current.get_state_display()}” cannot do that now."
+            )
+        if before:
+            before(current)
+        from_state = current.state
+        method()
+        _save(current, by=by, reason=reason)
+        record_transition(
+            case=current.referral,
+            subject=current,
+            transition=name,
+            from_state=from_state,
+            to_state=current.state,
+            by=by,
+            reason=reason,
+        )
+        if after:
+            after(current)
+    return current
+
+
+# --- opened by the panel -----------------------------------------------------------------
+
+
+def assessment_open(*, referral, lead, by, reason):
+    """Open a School Assessment for a case the panel has decided on (called by the
+    pathway_decided receiver inside the decision's transaction). Starts the 45-working-day
+    clock, anchored on the referral's submission. A case with an open assessment keeps it:
+    returns None."""
+    if not is_panel_member(by, referral):
+        raise NotAllowed("Only a member of the case's context panel can open its assessment.")
+    with transaction.atomic():
+        if SchoolAssessment.objects.filter(referral=referral).open().exists():
+            return None
+        assessment = SchoolAssessment(referral=referral, lead=lead, opened_by=by)
+        assessment._history_user = by
+        assessment._change_reason = "opened by the panel's decision"
+        assessment.save()
+        record_transition(
+            case=referral,
+            subject=assessment,
+            transition="open",
+            from_state="",
+            to_state=assessment.state,
+            by=by,
+            reason=reason,
+        )
+        if lead is not None:
+            notify_people(
+                user_ids=[lead.pk],
+                title=f"You lead the School Assessment of {referral.school.name}",
+                body=f"The context panel decided on {referral}: a School Assessment with the "
+                "school. Plan it with the designated safeguarding lead, then start it on the "
+                "assessment's page.",
+                url=assessment.get_absolute_url(),
+                kind="assignment",
+            )
+    return assessment
+
+
+# --- the lead's work ---------------------------------------------------------------------
+
+
+def assessment_start(*, assessment, by, expected_version=None):
+    """planned -> in progress; the case moves from decided to in progress with it."""
+
+    def stamp(current):
+        current.started_at = timezone.now()
+
+    def case_under_way(current):
+        case_work_start(
+            referral=current.referral, by=by, reason="The School Assessment has started"
+        )
+
+    return _transition(
+        assessment,
+        name="start",
+        by=by,
+        reason="Assessment started",
+        expected_version=expected_version,
+        before=stamp,
+        after=case_under_way,
+    )
+
+
+def assessment_update(*, assessment, by, data, expected_version=None):
+    """Save one or more free-text sections (SECTION_FIELDS) as they are written."""
+    unknown = set(data) - set(SECTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a section of the assessment: {sorted(unknown)}")
+
+    def write(current):
+        for name, value in data.items():
+            setattr(current, name, (value or "").strip())
+        _clean(current)
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason="saved " + ", ".join(n.replace("_", " ") for n in data),
+        change=write,
+    )
+
+
+def assessment_save_domain(
+    *,
+    assessment,
+    by,
+    domain,
+    strengths="",
+    concerns="",
+    evidence="",
+    judgement="",
+    expected_version=None,
+):
+    """Save what the assessment found in one domain of the triangle (partial answers are
+    kept; completion checks that each domain is whole)."""
+    if domain not in Domain.values:
+        raise ValueError(f"Not a domain of the triangle: {domain}")
+
+    def write(current):
+        row, _ = AssessmentDomain.objects.get_or_create(assessment=current, domain=domain)
+        row.strengths = (strengths or "").strip()
+        row.concerns = (concerns or "").strip()
+        row.evidence = (evidence or "").strip()
+        row.judgement = judgement or ""
+        _clean(row)
+        row._history_user = by
+        row.save()
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason=f"saved the {Domain(domain).label.lower()} domain",
+        change=write,
+    )
+
+
+def assessment_add_method(
+    *, assessment, by, kind, held_on, participants, summary, expected_version=None
+):
+    problems = {}
+    if kind not in MethodKind.values:
+        problems["kind"] = ["Select the method"]
+    if held_on is None:
+        problems["held_on"] = ["Enter the date, for example 14 3 2026"]
+    elif held_on > timezone.localdate():
+        problems["held_on"] = ["The date must be today or in the past"]
+    if not (participants or "").strip():
+        problems["participants"] = ["Say who took part, by role (for example “8 Year 9 girls”)"]
+    if not (summary or "").strip():
+        problems["summary"] = ["Summarise what you learned"]
+    if problems:
+        raise Incomplete("The method cannot be added yet", problems)
+
+    def add(current):
+        method = AssessmentMethod(
+            assessment=current,
+            kind=kind,
+            held_on=held_on,
+            participants=participants.strip(),
+            summary=summary.strip(),
+            added_by=by,
+        )
+        _clean(method, exclude=["added_by"])
+        method._history_user = by
+        method.save()
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason=f"added a method: {MethodKind(kind).label.lower()}",
+        change=add,
+    )
+
+
+def assessment_remove_method(*, assessment, by, method_id, expected_version=None):
+    def remove(current):
+        method = current.methods.filter(pk=method_id).first()
+        if method is None:
+            raise NotAllowed("That method is not part of this assessment.")
+        method._history_user = by
+        method.delete()
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason="removed a method",
+        change=remove,
+    )
+
+
+def assessment_add_survey_result(*, assessment, by, place, feeling, percent, expected_version=None):
+    place = (place or "").strip()
+    problems = {}
+    if not place:
+        problems["place"] = ["Enter the place, for example “Toilets on the top floor”"]
+    if feeling not in Feeling.values:
+        problems["feeling"] = ["Select whether pupils feel safe or unsafe there"]
+    if percent is None or not 0 <= percent <= 100:
+        problems["percent"] = ["Enter the share of respondents as a whole number from 0 to 100"]
+    if problems:
+        raise Incomplete("The survey result cannot be added yet", problems)
+
+    def add(current):
+        if current.survey_results.filter(feeling=feeling, place__iexact=place).exists():
+            raise Incomplete(
+                "That place is already recorded",
+                {
+                    "place": [
+                        f"{place} already has a result for feeling {feeling}: remove it first "
+                        "to change it"
+                    ]
+                },
+            )
+        result = SurveyResult(
+            assessment=current, place=place, feeling=feeling, percent=percent, added_by=by
+        )
+        _clean(result, exclude=["added_by"])
+        result._history_user = by
+        result.save()
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason="added a survey result",
+        change=add,
+    )
+
+
+def assessment_remove_survey_result(*, assessment, by, result_id, expected_version=None):
+    def remove(current):
+        result = current.survey_results.filter(pk=result_id).first()
+        if result is None:
+            raise NotAllowed("That survey result is not part of this assessment.")
+        result._history_user = by
+        result.delete()
+
+    return _edit(
+        assessment,
+        by=by,
+        expected_version=expected_version,
+        reason="removed a survey result",
+        change=remove,
+    )
+
+
+def assessment_draft_findings(*, assessment, by, expected_version=None):
+    """in progress -> findings drafted: the findings are written and ready to talk through."""
+
+    def check(current):
+        problems = missing_for_findings(current)
+        if problems:
+            raise Incomplete("The findings cannot be marked drafted yet", problems)
+        current.findings_drafted_at = timezone.now()
+
+    return _transition(
+        assessment,
+        name="draft_findings",
+        by=by,
+        reason="Findings drafted",
+        expected_version=expected_version,
+        before=check,
+    )
+
+
+def assessment_share(*, assessment, by, expected_version=None):
+    """findings drafted -> shared with the school: the school's DSLs can now read it and add
+    the school's response."""
+
+    def check(current):
+        problems = missing_for_sharing(current)
+        if problems:
+            raise Incomplete("The assessment cannot be shared with the school yet", problems)
+        current.shared_at = timezone.now()
+
+    def tell_the_school(current):
+        from accounts.models import SchoolMembership
+
+        dsls = SchoolMembership.objects.filter(school_id=current.referral.school_id)
+        notify_people(
+            user_ids=dsls.values_list("user_id", flat=True),
+            title=f"The School Assessment's findings are ready for you ({current.referral})",
+            body="The findings and recommendations of the assessment we carried out with your "
+            "school are ready. Read them, and add your school's response in your own words.",
+            url=current.get_absolute_url(),
+            kind="assessment",
+        )
+
+    return _transition(
+        assessment,
+        name="share_with_school",
+        by=by,
+        reason="Findings shared with the school",
+        expected_version=expected_version,
+        before=check,
+        after=tell_the_school,
+    )
+
+
+def assessment_complete(*, assessment, by, expected_version=None):
+    """shared with the school -> completed, once all three domains and at least one method
+    are recorded. Stops the assessment's clock (met) and opens the case plan, which starts
+    the plan-agreed clock."""
+
+    def check(current):
+        problems = missing_for_completion(current)
+        if problems:
+            raise Incomplete(
+                "The assessment cannot be completed yet: it needs all three domains of the "
+                "triangle and at least one method",
+                problems,
+            )
+        current.completed_at = timezone.now()
+
+    def open_the_plan(current):
+        from referrals.plan_services import plan_open
+
+        plan_open(
+            case=current.referral,
+            by=by,
+            reason="The School Assessment is complete: agree the plan with the school",
+        )
+
+    return _transition(
+        assessment,
+        name="complete",
+        by=by,
+        reason="Assessment completed",
+        expected_version=expected_version,
+        before=check,
+        after=open_the_plan,
+    )
+
+
+# --- the school --------------------------------------------------------------------------
+
+
+def assessment_school_response(*, assessment, by, response, expected_version=None):
+    """A DSL of the case's school records the school's response to the shared findings, in
+    the school's own words."""
+    response = (response or "").strip()
+    if not response:
+        raise Incomplete(
+            "Enter the school's response", {"school_response": ["Enter the school's response"]}
+        )
+    with transaction.atomic():
+        current = _locked(assessment, expected_version)
+        if not may_respond_for_school(by, current):
+            raise NotAllowed(
+                "Only the school's designated safeguarding leads can record its response."
+            )
+        if current.state != A.SHARED_WITH_SCHOOL:
+            raise NotAllowed(
+                f"An assessment that is “{current.get_state_display()}” cannot take the "
+                "school's response now."
+            )
+        current.school_response = response
+        current.school_response_by = by
+        current.school_response_at = timezone.now()
+        _clean(current)
+        _save(current, by=by, reason="the school's response recorded")
+        if current.lead_id:
+            notify_people(
+                user_ids=[current.lead_id],
+                title=f"{current.referral.school.name} has responded to the findings",
+                body="The school has added its response to the School Assessment.",
+                url=current.get_absolute_url(),
+                kind="assessment",
+            )
+    return current
