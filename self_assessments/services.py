@@ -1,0 +1,532 @@
+"""Every write to a self-assessment audit. Each function checks who may act, locks the row,
+refuses a stale edit (`version`), runs the FSM transition, records it with
+referrals.services.record_transition (which starts and stops the pathway's clock) and saves,
+in one transaction. Views, commands and the pathway receiver call these; nothing else sets
+state."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
+from referrals.models import SchoolReferral
+from referrals.services import case_work_start, record_transition
+from referrals.validators import plain_text
+from self_assessments import instruments
+from self_assessments.models import (
+    COMPLETED_STATES,
+    Answer,
+    Audience,
+    GapAction,
+    ImprovementAction,
+    ImprovementPlan,
+    Item,
+    SelfAssessment,
+    SelfAssessmentState,
+)
+from self_assessments.permissions import (
+    is_partnership_member,
+    may_close,
+    may_contribute,
+    may_plan,
+    may_review,
+)
+from self_assessments.scoring import results
+
+S = SelfAssessmentState
+NOTE_MAX = 5000
+WHAT_MAX = 300  # as the case plan's actions
+WHY_MAX = 300
+
+
+# --- starting an audit ----------------------------------------------------------------------
+
+
+def _previous(*, instrument, school=None, authority=None):
+    """The last completed audit of the same school (or partnership) with the same
+    instrument, to compare with."""
+    audits = SelfAssessment.objects.filter(
+        instrument__key=instrument.key, state__in=COMPLETED_STATES
+    )
+    if school is not None:
+        audits = audits.filter(school=school)
+    else:
+        audits = audits.filter(case__isnull=True, authority=authority)
+    return audits.order_by("-submitted_at", "-pk").first()
+
+
+def _create(assessment, *, by, reason):
+    assessment.created_at = timezone.now()
+    assessment._history_user = by
+    assessment._change_reason = reason[:100]
+    assessment.save()
+    record_transition(
+        case=assessment.case,
+        subject=assessment,
+        transition="start",
+        from_state="",
+        to_state=assessment.state,
+        by=by,
+        reason=reason,
+    )
+    return assessment
+
+
+def self_assessment_start_for_pathway(*, referral, decision, by):
+    """The panel decided "school supported to complete a Beyond Referrals assessment": the
+    school's self-assessment starts, in progress, with its clock (owned by the DSLs). Called
+    in the decision's transaction. A step up or down that keeps the pathway keeps the audit
+    already open."""
+    open_audit = SelfAssessment.objects.filter(
+        case=referral, state__in=[S.IN_PROGRESS, S.SUBMITTED]
+    ).first()
+    if open_audit is not None:
+        return open_audit
+    school = referral.school
+    instrument = instruments.pathway_instrument(school.authority)
+    if instrument is None:  # the bundled instruments ship with the app: never expected
+        raise NotAllowed("No Beyond Referrals instrument is loaded.")
+    assessment = SelfAssessment(
+        instrument=instrument,
+        authority=school.authority,
+        case=referral,
+        school=school,
+        title=f"{school.name}: {instrument.short_name}",
+        previous=_previous(instrument=instrument, school=school),
+        created_by=by,
+    )
+    reason = f"Context panel decision: {decision.get_pathway_display()}"
+    return _create(assessment, by=by, reason=reason)
+
+
+def partnership_audit_start(*, authority, instrument, by, title=""):
+    """A partnership (a local authority and its partner agencies) starts an audit."""
+    if not is_partnership_member(by, authority.pk):
+        raise NotAllowed(
+            "Only the partnership's members (front door, partner agencies and "
+            "administrators of the authority) can start its audits."
+        )
+    if instrument is None:
+        raise Incomplete("Choose an audit", {"instrument": ["Choose which audit to complete"]})
+    if instrument.audience != Audience.PARTNERSHIP or instrument.authority_id not in (
+        None,
+        authority.pk,
+    ):
+        raise Incomplete(
+            "Choose a partnership audit",
+            {"instrument": ["That instrument is not a partnership audit of this authority"]},
+        )
+    title = (title or "").strip() or (
+        f"{authority.name} partnership: {instrument.short_name}, {timezone.localdate():%B %Y}"
+    )
+    assessment = SelfAssessment(
+        instrument=instrument,
+        authority=authority,
+        title=title,
+        previous=_previous(instrument=instrument, authority=authority),
+        created_by=by,
+    )
+    try:
+        assessment.full_clean(exclude=["state", "created_at"])
+    except ValidationError as exc:
+        raise Incomplete("Check the title", exc.message_dict) from exc
+    with transaction.atomic():
+        return _create(assessment, by=by, reason="partnership audit started")
+
+
+# --- one transition, locked and checked -------------------------------------------------------
+
+
+def _locked(assessment, expected_version):
+    current = (
+        SelfAssessment.objects.select_for_update(of=("self",))
+        .select_related("instrument", "case__school", "school", "authority")
+        .get(pk=assessment.pk)
+    )
+    expected = assessment.version if expected_version is None else expected_version
+    if current.version != expected:
+        raise ChangedUnderYou(
+            "This self-assessment changed while you were working on it: it is now "
+            f"“{current.get_state_display()}”. Your change was not saved; reload the page to "
+            "see the latest answers."
+        )
+    return current
+
+
+def _save(current, *, by, reason):
+    current.version += 1
+    current._history_user = by
+    current._change_reason = (reason or "")[:100] or None
+    try:
+        current.save()
+    except ConcurrentTransition as exc:
+        raise ChangedUnderYou(
+            "Someone else changed this self-assessment at the same moment. Your change was "
+            "not saved; reload the page."
+        ) from exc
+
+
+def _transition(assessment, *, name, by, allowed, refusal, reason, expected_version, before=None):
+    with transaction.atomic():
+        current = _locked(assessment, expected_version)
+        if not allowed(by, current):
+            raise NotAllowed(refusal)
+        method = getattr(current, name)
+        if not can_proceed(method):
+            raise NotAllowed(
+                f"A self-assessment that is “{current.get_state_display()}” cannot do that now."
+            )
+        if before:
+            before(current)
+        from_state = current.state
+        method()
+        _save(current, by=by, reason=reason)
+        record_transition(
+            case=current.case,
+            subject=current,
+            transition=name,
+            from_state=from_state,
+            to_state=current.state,
+            by=by,
+            reason=reason,
+        )
+    return current
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+def answers_save(*, assessment, by, answers, expected_version=None):
+    """Save some items' answers (partial progress saves). `answers` maps an Item (or its pk)
+    to {"choice": scale key or "", "evidence": [method keys], "note": text}. Only changed
+    answers are written, each attributed to `by` in its history. Problems are keyed
+    `item-<pk>-choice`, `item-<pk>-evidence`, `item-<pk>-note`."""
+    with transaction.atomic():
+        current = _locked(assessment, expected_version)
+        if not may_contribute(by, current):
+            raise NotAllowed("You do not have permission to answer this self-assessment.")
+        if current.state != S.IN_PROGRESS:
+            raise NotAllowed(
+                f"This self-assessment is “{current.get_state_display()}”: its answers can no "
+                "longer change."
+            )
+        instrument = current.instrument
+        ids = {getattr(key, "pk", key) for key in answers}
+        items = {i.pk: i for i in Item.objects.filter(instrument=instrument, pk__in=ids)}
+        if len(items) != len(ids):
+            raise NotAllowed("Those answers are for items of another instrument.")
+        methods = {m["key"] for m in instrument.evidence_methods}
+        problems, cleaned = {}, {}
+        for key, given in answers.items():
+            item = items[getattr(key, "pk", key)]
+            prefix = f"item-{item.pk}"
+            choice = (given.get("choice") or "").strip()
+            evidence = list(dict.fromkeys(given.get("evidence") or []))
+            note = (given.get("note") or "").strip()
+            if choice and instrument.level(choice) is None:
+                problems[f"{prefix}-choice"] = [f"Choose one of the levels for {item.label}"]
+            unknown = [e for e in evidence if e not in methods]
+            if unknown:
+                problems[f"{prefix}-evidence"] = [
+                    f"Choose evidence methods from the list for {item.label}"
+                ]
+            if len(note) > NOTE_MAX:
+                problems[f"{prefix}-note"] = [
+                    f"The note for {item.label} must be {NOTE_MAX} characters or fewer"
+                ]
+            try:
+                plain_text(note)
+            except ValidationError as exc:
+                problems[f"{prefix}-note"] = [f"{item.label}: {m}" for m in exc.messages]
+            cleaned[item.pk] = (item, choice, evidence, note)
+        if problems:
+            raise Incomplete("Check your answers", problems)
+        existing = {a.item_id: a for a in Answer.objects.filter(assessment=current)}
+        now = timezone.now()
+        changed = 0
+        for item_pk, (item, choice, evidence, note) in cleaned.items():
+            answer = existing.get(item_pk)
+            if answer is None:
+                if not (choice or evidence or note):
+                    continue
+                answer = Answer(assessment=current, item=item)
+            elif (answer.choice, answer.evidence, answer.note) == (choice, evidence, note):
+                continue
+            answer.choice = choice
+            answer.score = instrument.level(choice)["value"] if choice else None
+            answer.evidence = evidence
+            answer.note = note
+            answer.answered_by = by
+            answer.answered_at = now
+            answer._history_user = by
+            answer.save()
+            changed += 1
+        if changed:
+            _save(current, by=by, reason=f"{changed} answer{'s' if changed != 1 else ''} saved")
+            if current.is_pathway:
+                # The school's work has started: the case moves from decided to in progress.
+                case_work_start(referral=SchoolReferral.objects.get(pk=current.case_id), by=by)
+    return current
+
+
+def missing_problems(assessment):
+    """What must still be answered, keyed like answers_save's problems."""
+    return {
+        f"item-{item.pk}-choice": [f"Answer {item.label}"] for item in results(assessment).missing
+    }
+
+
+def self_assessment_submit(*, assessment, by, expected_version=None):
+    """Submit a completed audit: refused, listing each unanswered item, until every item is
+    answered. Stops the pathway's clock (met)."""
+
+    def every_item_answered(current):
+        problems = missing_problems(current)
+        if problems:
+            raise Incomplete(
+                f"{len(problems)} item{'s are' if len(problems) != 1 else ' is'} not answered "
+                "yet: answer every item before submitting",
+                problems,
+            )
+        current.submitted_at = timezone.now()
+        current.submitted_by = by
+
+    return _transition(
+        assessment,
+        name="submit",
+        by=by,
+        allowed=may_contribute,
+        refusal="You do not have permission to submit this self-assessment.",
+        reason="self-assessment submitted",
+        expected_version=expected_version,
+        before=every_item_answered,
+    )
+
+
+def self_assessment_review(*, assessment, by, note, actions=(), expected_version=None):
+    """The practitioner reviews a school's submitted self-assessment with the school and
+    turns gaps into actions on the case plan, in one transaction. `actions` is a list of
+    {"item", "what", "due_on", "owner", "owner_contact"}."""
+    note = (note or "").strip()
+    if not note:
+        raise Incomplete("Enter what the review found", {"note": ["Enter what the review found"]})
+    try:
+        plain_text(note)
+    except ValidationError as exc:
+        raise Incomplete("Check the review note", {"note": exc.messages}) from exc
+    _check_actions(actions)
+
+    def record_review(current):
+        current.review_note = note
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = by
+
+    with transaction.atomic():
+        current = _transition(
+            assessment,
+            name="review",
+            by=by,
+            allowed=may_review,
+            refusal="Only the lead practitioner or their team can review the school's "
+            "self-assessment.",
+            reason=note,
+            expected_version=expected_version,
+            before=record_review,
+        )
+        for action in actions:
+            gap_action_add(assessment=current, by=by, **action)
+    return current
+
+
+def self_assessment_close(*, assessment, by, reason, expected_version=None):
+    reason = (reason or "").strip()
+    if not reason:
+        raise Incomplete("Enter why the audit is closing", {"reason": ["Enter a reason"]})
+    return _transition(
+        assessment,
+        name="close",
+        by=by,
+        allowed=may_close,
+        refusal="You do not have permission to close this self-assessment.",
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+# --- gaps into plan actions ---------------------------------------------------------------------
+
+
+def _check_actions(actions):
+    problems = {}
+    for action in actions:
+        problems.update(
+            _action_problems(
+                prefix=f"gap-{action['item'].pk}-",
+                what=action.get("what"),
+                due_on=action.get("due_on"),
+                owner=action.get("owner"),
+                owner_contact=action.get("owner_contact", ""),
+            )
+        )
+    if problems:
+        raise Incomplete("Check the plan actions", problems)
+
+
+def _action_problems(*, prefix, what, due_on, owner, owner_contact):
+    problems = {}
+    if not (what or "").strip():
+        problems[f"{prefix}what"] = ["Enter what will be done"]
+    elif len(what.strip()) > WHAT_MAX:
+        problems[f"{prefix}what"] = [f"Say what will be done in {WHAT_MAX} characters or fewer"]
+    if due_on is None:
+        problems[f"{prefix}due_on"] = ["Enter the date it is due"]
+    elif due_on < timezone.localdate():
+        problems[f"{prefix}due_on"] = ["The due date must be today or later"]
+    if owner is None and not (owner_contact or "").strip():
+        problems[f"{prefix}owner"] = ["Choose who owns the action, or name a contact"]
+    for name, value in (("what", what), ("owner_contact", owner_contact)):
+        try:
+            plain_text(value or "")
+        except ValidationError as exc:
+            problems[f"{prefix}{name}"] = exc.messages
+    return problems
+
+
+def why_of(assessment, item, limit=WHY_MAX):
+    """The action's reason: the item, the level the audit gave it, and its text (shortened
+    to fit `limit`, with an ellipsis)."""
+    answer = Answer.objects.filter(assessment=assessment, item=item).first()
+    level = assessment.instrument.level(answer.choice) if answer and answer.choice else None
+    rated = f"rated {level['label']}" if level else "not rated"
+    why = (
+        f"{assessment.instrument.short_name}, {assessment.instrument.item_label.lower()} "
+        f"{item.label} ({item.section.title}): {rated}. {item.text}"
+    )
+    return why if len(why) <= limit else why[: limit - 1].rstrip() + "…"
+
+
+def gap_action_add(*, assessment, item, by, what, due_on, owner=None, owner_contact=""):
+    """Turn one gap (an item scored at or below the instrument's gap level) into a plan
+    action: on the case plan for a school's pathway audit, on the partnership's improvement
+    plan otherwise. The action's why is the item."""
+    problems = _action_problems(
+        prefix="", what=what, due_on=due_on, owner=owner, owner_contact=owner_contact
+    )
+    if problems:
+        raise Incomplete("Check the plan action", problems)
+    with transaction.atomic():
+        current = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if not may_plan(by, current):
+            raise NotAllowed(
+                "Only the lead practitioner or their team can add actions to the case plan."
+                if current.is_pathway
+                else "Only the partnership's members can add to its improvement plan."
+            )
+        if current.state not in COMPLETED_STATES:
+            raise NotAllowed("Gaps become plan actions once the self-assessment is submitted.")
+        if item.instrument_id != current.instrument_id:
+            raise NotAllowed("That item is not part of this self-assessment.")
+        answer = Answer.objects.filter(assessment=current, item=item).first()
+        if (
+            answer is None
+            or answer.score is None
+            or answer.score > current.instrument.gap_at_or_below
+        ):
+            raise NotAllowed(f"{item.label} is not a gap in this self-assessment.")
+        if GapAction.objects.filter(assessment=current, item=item).exists():
+            raise NotAllowed(f"{item.label} has already been turned into a plan action.")
+        why = why_of(current, item)
+        what = what.strip()
+        if current.is_pathway:
+            action = _case_plan_action(
+                current,
+                by=by,
+                what=what,
+                why=why,
+                due_on=due_on,
+                owner=owner,
+                owner_contact=(owner_contact or "").strip(),
+            )
+        else:
+            plan, _ = ImprovementPlan.objects.get_or_create(authority=current.authority)
+            action = ImprovementAction(
+                plan=plan,
+                assessment=current,
+                item=item,
+                what=what,
+                why=why,
+                owner=owner,
+                owner_contact=(owner_contact or "").strip(),
+                due_on=due_on,
+                created_by=by,
+                created_at=timezone.now(),
+            )
+            try:
+                action.full_clean(exclude=["status"])
+            except ValidationError as exc:
+                raise Incomplete("Check the plan action", exc.message_dict) from exc
+            action._history_user = by
+            action.save()
+        GapAction.objects.create(
+            assessment=current,
+            item=item,
+            content_type=ContentType.objects.get_for_model(action),
+            object_id=action.pk,
+            created_by=by,
+            created_at=timezone.now(),
+        )
+    return action
+
+
+def _case_plan_action(assessment, *, by, what, why, due_on, owner, owner_contact):
+    try:
+        from referrals import plan_services
+    except ImportError as exc:  # the case plan arrives with its own issue
+        raise NotAllowed("Case plans are not available yet.") from exc
+    case = SchoolReferral.objects.get(pk=assessment.case_id)
+    plan = plan_services.plan_open(
+        case=case, by=by, reason=f"Gaps found by {assessment.instrument.short_name}"
+    )
+    return plan_services.action_add(
+        plan=plan,
+        by=by,
+        what=what,
+        why=why,
+        due_on=due_on,
+        owner=owner,
+        owner_contact=owner_contact,
+    )
+
+
+def improvement_action_complete(*, action, by, note, expected_version=None):
+    """Mark a partnership improvement action done, with what was achieved."""
+    note = (note or "").strip()
+    if not note:
+        raise Incomplete("Enter what was done", {"note": ["Enter what was done"]})
+    with transaction.atomic():
+        current = (
+            ImprovementAction.objects.select_for_update().select_related("plan").get(pk=action.pk)
+        )
+        expected = action.version if expected_version is None else expected_version
+        if current.version != expected:
+            raise ChangedUnderYou("This action changed while you were working on it. Reload.")
+        if not is_partnership_member(by, current.plan.authority_id):
+            raise NotAllowed("Only the partnership's members can update its improvement plan.")
+        if not can_proceed(current.complete):
+            raise NotAllowed("That action is already done.")
+        current.complete()
+        current.completion_note = note
+        current.completed_at = timezone.now()
+        current.version += 1
+        current._history_user = by
+        current._change_reason = "done"
+        current.save()
+    return current
+
+
+def default_due_on(days=28):
+    return timezone.localdate() + dt.timedelta(days=days)
