@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "referrals",
     "notifications",
     "panels",
+    "school_assessments",
+    "self_assessments",
     "demo_data",
 ]
 

@@ -8,6 +8,8 @@ urlpatterns = [
     # Before referrals: its referrals/<pk>/<action>/ pattern would shadow these.
     path("", include("panels.urls")),
     path("", include("panels.document_urls")),
+    path("", include("school_assessments.urls")),
+    path("", include("self_assessments.urls")),
     path("", include("referrals.urls")),
 ]
 

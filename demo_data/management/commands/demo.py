@@ -31,6 +31,9 @@ from accounts.models import (
     TeamRole,
     User,
 )
+from demo_data import plans
+from demo_data import school_assessments as school_assessment_demo
+from demo_data import self_assessments as demo_self_assessments
 from notifications.catalogue import seed_timescales
 from notifications.sweep import run_sweep
 from notifications.workdays import WorkingCalendar
@@ -98,6 +101,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = self._people_and_places(password)
             self._referrals(people)
+            demo_self_assessments.build(people, timezone.now())
         run = run_sweep()  # the first reminders, alerts and escalations land in inboxes
         self.stdout.write(
             f"Reminder sweep: {run.reminders} reminders, {run.alerts} alerts, "
@@ -282,6 +286,8 @@ class Command(BaseCommand):
             reason="Duplicate of an earlier referral.",
         )
         self._meetings(p, make, then, at)
+        plans.build(p, then=then, at=at, answers=ANSWERS)
+        school_assessment_demo.build(p, then=then, at=at, answers=ANSWERS)
 
     def _meetings(self, p, make, then, at):
         """A past North panel meeting with decisions and approved minutes, and the next one
