@@ -5,19 +5,16 @@ Referrals are read only through SchoolReferral.objects.visible_to, so the school
 their own letter and a 404 is all anyone outside the case gets. Meetings and minutes are read
 only through PanelMeeting.objects.visible_to: panel members, never the school.
 
-The PDFs are the same HTML body as the pages, rendered by WeasyPrint with static/css/print.css
-and a URL fetcher that fetches nothing, so a document can never make the server load a URL."""
+The PDFs are the same HTML body as the pages, rendered by referrals.pdf (WeasyPrint, with a
+URL fetcher that fetches nothing)."""
 
 import datetime as dt
 
-import weasyprint
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -28,40 +25,7 @@ from panels.choices import Level, MeetingState
 from panels.models import PanelMeeting
 from panels.selectors import current_decision, minutes_content
 from referrals.models import CaseAccessLog, SchoolReferral
-
-PRINT_CSS = "css/print.css"
-PDF = "application/pdf"
-
-
-# --- rendering a document as a PDF -------------------------------------------------------
-
-
-def _print_css():
-    path = finders.find(PRINT_CSS)
-    if not path:  # the file ships with the project: an unstyled PDF would be a silent fault
-        raise FileNotFoundError(f"static/{PRINT_CSS} is missing")
-    with open(path, encoding="utf-8") as css:
-        return css.read()
-
-
-def _pdf(request, *, body, title, filename):
-    """The document `body` (HTML of a template fragment) as a downloadable PDF."""
-    document = format_html(
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{}</title>'
-        "</head><body>{}</body></html>",
-        title,
-        body,
-    )
-    # Refuse every protocol: the document needs nothing from outside, and free text in it
-    # must never make the server fetch a URL or read a file.
-    no_fetch = weasyprint.URLFetcher(allowed_protocols=())
-    pdf = weasyprint.HTML(
-        string=document, base_url=request.build_absolute_uri("/"), url_fetcher=no_fetch
-    ).write_pdf(stylesheets=[weasyprint.CSS(string=_print_css(), url_fetcher=no_fetch)])
-    response = HttpResponse(pdf, content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
+from referrals.pdf import render_pdf
 
 # --- the outcome letter ------------------------------------------------------------------
 
@@ -115,7 +79,7 @@ def outcome_letter(request, pk):
 def outcome_letter_pdf(request, pk):
     context = _letter(request, pk, pdf=True)
     referral = context["referral"]
-    return _pdf(
+    return render_pdf(
         request,
         body=render_to_string("panels/_letter_body.html", context, request=request),
         title=f"Outcome of referral {referral.reference}",
@@ -198,7 +162,7 @@ def meeting_minutes(request, pk):
 def meeting_minutes_pdf(request, pk):
     context = _minutes(request, pk, pdf=True)
     meeting = context["meeting"]
-    return _pdf(
+    return render_pdf(
         request,
         body=render_to_string("panels/_minutes_body.html", context, request=request),
         title=f"Minutes of {meeting}",

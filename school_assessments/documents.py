@@ -5,49 +5,19 @@ the school's DSLs get the report once the assessment is shared with them and nob
 the case gets anything but a 404.
 
 The PDF is rendered by WeasyPrint with static/css/print.css and a URL fetcher that fetches
-nothing (as panels.documents does), so free text in a report can never make the server load
+nothing (referrals.pdf), so free text in a report can never make the server load
 a URL or read a file. The survey chart is inline SVG, which WeasyPrint draws itself."""
 
-import weasyprint
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import SchoolMembership, SchoolRole
 from referrals.models import CaseAccessLog
+from referrals.pdf import render_pdf
 from school_assessments.selectors import assessment_content, visible
-
-PRINT_CSS = "css/print.css"
-
-
-def _print_css():
-    path = finders.find(PRINT_CSS)
-    if not path:  # the file ships with the project: an unstyled PDF would be a silent fault
-        raise FileNotFoundError(f"static/{PRINT_CSS} is missing")
-    with open(path, encoding="utf-8") as css:
-        return css.read()
-
-
-def render_pdf(request, *, body, title, filename):
-    """The document `body` (HTML of a template fragment) as a downloadable PDF."""
-    document = format_html(
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{}</title>'
-        "</head><body>{}</body></html>",
-        title,
-        body,
-    )
-    no_fetch = weasyprint.URLFetcher(allowed_protocols=())
-    pdf = weasyprint.HTML(
-        string=document, base_url=request.build_absolute_uri("/"), url_fetcher=no_fetch
-    ).write_pdf(stylesheets=[weasyprint.CSS(string=_print_css(), url_fetcher=no_fetch)])
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _filename(assessment):

@@ -8,12 +8,12 @@ these; nothing else sets the state."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from notifications.services import notify_people
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
+from referrals.errors import Incomplete, NotAllowed
 from referrals.permissions import is_case_worker, is_panel_member, is_school_dsl
-from referrals.services import case_work_start, record_transition
+from referrals.records import record_create, record_edit, record_transition_run
+from referrals.services import case_work_start
 from school_assessments.choices import (
     EDITABLE_STATES,
     AssessmentState,
@@ -56,36 +56,6 @@ def may_respond_for_school(user, assessment):
 # --- the mechanics shared by every write ------------------------------------------------
 
 
-def _locked(assessment, expected_version):
-    """Re-read the assessment under a row lock; refuse if it moved since it was loaded."""
-    current = (
-        SchoolAssessment.objects.select_for_update(of=("self",))
-        .select_related("referral__school__authority")
-        .get(pk=assessment.pk)
-    )
-    expected = assessment.version if expected_version is None else expected_version
-    if current.version != expected:
-        raise ChangedUnderYou(
-            "This assessment changed while you were working on it: it is now "
-            f"“{current.get_state_display()}”. Your change was not saved; reload the page to "
-            "see the latest version, then make your change again."
-        )
-    return current
-
-
-def _save(assessment, *, by, reason):
-    assessment.version += 1
-    assessment._history_user = by
-    assessment._change_reason = (reason or "")[:100] or None
-    try:
-        assessment.save()
-    except ConcurrentTransition as exc:  # a racing transaction got there first
-        raise ChangedUnderYou(
-            "Someone else changed this assessment at the same moment. Your change was not "
-            "saved; reload the page to see the latest version."
-        ) from exc
-
-
 def _check_worker(by, current):
     if not may_work_on(by, current):
         raise NotAllowed(
@@ -110,16 +80,27 @@ def _clean(instance, exclude=()):
         raise Incomplete("Check your answers", exc.message_dict) from exc
 
 
+RELATED = ("referral__school__authority",)
+
+
 def _edit(assessment, *, by, expected_version, reason, change):
     """Run `change(current)` on a locked, current, editable copy, then save it (so every
     edit of any part of the assessment bumps its version and leaves history)."""
-    with transaction.atomic():
-        current = _locked(assessment, expected_version)
+
+    def check(by, current):
         _check_worker(by, current)
         _check_editable(current)
-        change(current)
-        _save(current, by=by, reason=reason)
-    return current
+
+    return record_edit(
+        assessment,
+        by=by,
+        change=change,
+        expected_version=expected_version,
+        reason=reason,
+        check=check,
+        noun="assessment",
+        related=RELATED,
+    )
 
 
 def _transition(
@@ -133,31 +114,19 @@ def _transition(
     before=None,
     after=None,
 ):
-    with transaction.atomic():
-        current = _locked(assessment, expected_version)
-        who(by, current)
-        method = getattr(current, name)
-        if not can_proceed(method):
-            raise NotAllowed(
-                f"An assessment that is “{current.get_state_display()}” cannot do that now."
-            )
-        if before:
-            before(current)
-        from_state = current.state
-        method()
-        _save(current, by=by, reason=reason)
-        record_transition(
-            case=current.referral,
-            subject=current,
-            transition=name,
-            from_state=from_state,
-            to_state=current.state,
-            by=by,
-            reason=reason,
-        )
-        if after:
-            after(current)
-    return current
+    return record_transition_run(
+        assessment,
+        name=name,
+        by=by,
+        case=assessment.referral,
+        reason=reason,
+        expected_version=expected_version,
+        check=who,
+        before=before,
+        after=after,
+        noun="assessment",
+        related=RELATED,
+    )
 
 
 # --- opened by the panel -----------------------------------------------------------------
@@ -173,18 +142,12 @@ def assessment_open(*, referral, lead, by, reason):
     with transaction.atomic():
         if SchoolAssessment.objects.filter(referral=referral).open().exists():
             return None
-        assessment = SchoolAssessment(referral=referral, lead=lead, opened_by=by)
-        assessment._history_user = by
-        assessment._change_reason = "opened by the panel's decision"
-        assessment.save()
-        record_transition(
+        assessment = record_create(
+            SchoolAssessment(referral=referral, lead=lead, opened_by=by),
             case=referral,
-            subject=assessment,
-            transition="open",
-            from_state="",
-            to_state=assessment.state,
             by=by,
             reason=reason,
+            transition="open",
         )
         if lead is not None:
             notify_people(
@@ -490,8 +453,8 @@ def assessment_school_response(*, assessment, by, response, expected_version=Non
         raise Incomplete(
             "Enter the school's response", {"school_response": ["Enter the school's response"]}
         )
-    with transaction.atomic():
-        current = _locked(assessment, expected_version)
+
+    def check(by, current):
         if not may_respond_for_school(by, current):
             raise NotAllowed(
                 "Only the school's designated safeguarding leads can record its response."
@@ -501,11 +464,24 @@ def assessment_school_response(*, assessment, by, response, expected_version=Non
                 f"An assessment that is “{current.get_state_display()}” cannot take the "
                 "school's response now."
             )
+
+    def record(current):
         current.school_response = response
         current.school_response_by = by
         current.school_response_at = timezone.now()
         _clean(current)
-        _save(current, by=by, reason="the school's response recorded")
+
+    with transaction.atomic():
+        current = record_edit(
+            assessment,
+            by=by,
+            change=record,
+            expected_version=expected_version,
+            reason="the school's response recorded",
+            check=check,
+            noun="assessment",
+            related=RELATED,
+        )
         if current.lead_id:
             notify_people(
                 user_ids=[current.lead_id],

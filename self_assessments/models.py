@@ -309,7 +309,7 @@ class ImprovementAction(ConcurrentTransitionMixin, models.Model):
         help_text="A named contact at an agency, if the owner has no account here.",
     )
     due_on = models.DateField()
-    status = FSMField(default=ActionStatus.OPEN, choices=ActionStatus.choices, protected=True)
+    state = FSMField(default=ActionStatus.OPEN, choices=ActionStatus.choices, protected=True)
     version = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -330,7 +330,7 @@ class ImprovementAction(ConcurrentTransitionMixin, models.Model):
     def owner_name(self):
         return str(self.owner) if self.owner_id else self.owner_contact
 
-    @transition(field=status, source=ActionStatus.OPEN, target=ActionStatus.DONE)
+    @transition(field=state, source=ActionStatus.OPEN, target=ActionStatus.DONE)
     def complete(self):
         pass
 

@@ -138,7 +138,7 @@ def improvement_plans(user):
 
 
 def plan_actions(plan):
-    return plan.actions.select_related("owner", "item", "assessment").order_by("status", "due_on")
+    return plan.actions.select_related("owner", "item", "assessment").order_by("state", "due_on")
 
 
 __all__ = [

@@ -10,11 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
+from referrals.errors import Incomplete, NotAllowed
 from referrals.models import SchoolReferral
-from referrals.services import case_work_start, record_transition
+from referrals.records import locked, record_create, record_transition_run, save_version
+from referrals.services import case_work_start
 from referrals.validators import plain_text
 from self_assessments import instruments
 from self_assessments.models import (
@@ -61,19 +61,7 @@ def _previous(*, instrument, school=None, authority=None):
 
 def _create(assessment, *, by, reason):
     assessment.created_at = timezone.now()
-    assessment._history_user = by
-    assessment._change_reason = reason[:100]
-    assessment.save()
-    record_transition(
-        case=assessment.case,
-        subject=assessment,
-        transition="start",
-        from_state="",
-        to_state=assessment.state,
-        by=by,
-        reason=reason,
-    )
-    return assessment
+    return record_create(assessment, case=assessment.case, by=by, reason=reason, transition="start")
 
 
 def self_assessment_start_for_pathway(*, referral, decision, by):
@@ -141,60 +129,29 @@ def partnership_audit_start(*, authority, instrument, by, title=""):
 # --- one transition, locked and checked -------------------------------------------------------
 
 
+RELATED = ("instrument", "case__school", "school", "authority")
+
+
 def _locked(assessment, expected_version):
-    current = (
-        SelfAssessment.objects.select_for_update(of=("self",))
-        .select_related("instrument", "case__school", "school", "authority")
-        .get(pk=assessment.pk)
-    )
-    expected = assessment.version if expected_version is None else expected_version
-    if current.version != expected:
-        raise ChangedUnderYou(
-            "This self-assessment changed while you were working on it: it is now "
-            f"“{current.get_state_display()}”. Your change was not saved; reload the page to "
-            "see the latest answers."
-        )
-    return current
-
-
-def _save(current, *, by, reason):
-    current.version += 1
-    current._history_user = by
-    current._change_reason = (reason or "")[:100] or None
-    try:
-        current.save()
-    except ConcurrentTransition as exc:
-        raise ChangedUnderYou(
-            "Someone else changed this self-assessment at the same moment. Your change was "
-            "not saved; reload the page."
-        ) from exc
+    return locked(assessment, expected_version, "self-assessment", RELATED)
 
 
 def _transition(assessment, *, name, by, allowed, refusal, reason, expected_version, before=None):
-    with transaction.atomic():
-        current = _locked(assessment, expected_version)
+    def check(by, current):
         if not allowed(by, current):
             raise NotAllowed(refusal)
-        method = getattr(current, name)
-        if not can_proceed(method):
-            raise NotAllowed(
-                f"A self-assessment that is “{current.get_state_display()}” cannot do that now."
-            )
-        if before:
-            before(current)
-        from_state = current.state
-        method()
-        _save(current, by=by, reason=reason)
-        record_transition(
-            case=current.case,
-            subject=current,
-            transition=name,
-            from_state=from_state,
-            to_state=current.state,
-            by=by,
-            reason=reason,
-        )
-    return current
+
+    return record_transition_run(
+        assessment,
+        name=name,
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        check=check,
+        before=before,
+        noun="self-assessment",
+        related=RELATED,
+    )
 
 
 # --- answering ---------------------------------------------------------------------------------
@@ -266,7 +223,12 @@ def answers_save(*, assessment, by, answers, expected_version=None):
             answer.save()
             changed += 1
         if changed:
-            _save(current, by=by, reason=f"{changed} answer{'s' if changed != 1 else ''} saved")
+            save_version(
+                current,
+                by=by,
+                reason=f"{changed} answer{'s' if changed != 1 else ''} saved",
+                noun="self-assessment",
+            )
             if current.is_pathway:
                 # The school's work has started: the case moves from decided to in progress.
                 case_work_start(referral=SchoolReferral.objects.get(pk=current.case_id), by=by)
@@ -466,11 +428,12 @@ def gap_action_add(*, assessment, item, by, what, due_on, owner=None, owner_cont
                 created_at=timezone.now(),
             )
             try:
-                action.full_clean(exclude=["status"])
+                action.full_clean(exclude=["state"])
             except ValidationError as exc:
                 raise Incomplete("Check the plan action", exc.message_dict) from exc
-            action._history_user = by
-            action.save()
+            action = record_create(
+                action, case=None, by=by, reason=f"Action added: {what}"[:300], transition="add"
+            )
         GapAction.objects.create(
             assessment=current,
             item=item,
@@ -507,25 +470,27 @@ def improvement_action_complete(*, action, by, note, expected_version=None):
     note = (note or "").strip()
     if not note:
         raise Incomplete("Enter what was done", {"note": ["Enter what was done"]})
-    with transaction.atomic():
-        current = (
-            ImprovementAction.objects.select_for_update().select_related("plan").get(pk=action.pk)
-        )
-        expected = action.version if expected_version is None else expected_version
-        if current.version != expected:
-            raise ChangedUnderYou("This action changed while you were working on it. Reload.")
+
+    def check(by, current):
         if not is_partnership_member(by, current.plan.authority_id):
             raise NotAllowed("Only the partnership's members can update its improvement plan.")
-        if not can_proceed(current.complete):
-            raise NotAllowed("That action is already done.")
-        current.complete()
+
+    def done(current):
         current.completion_note = note
         current.completed_at = timezone.now()
-        current.version += 1
-        current._history_user = by
-        current._change_reason = "done"
-        current.save()
-    return current
+
+    return record_transition_run(
+        action,
+        name="complete",
+        by=by,
+        case=None,
+        reason=f"Done: {note}"[:300],
+        expected_version=expected_version,
+        check=check,
+        before=done,
+        noun="action",
+        related=("plan",),
+    )
 
 
 def default_due_on(days=28):

@@ -168,7 +168,7 @@ def test_gaps_become_improvement_plan_actions(client, partnership):
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.status == "done"
+    assert action.state == "done"
 
 
 def test_exports_hold_every_item_and_the_section_totals(client, partnership):
