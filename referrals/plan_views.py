@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from referrals import plan_services as services
-from referrals.errors import CaseError, show_on_form
+from referrals.errors import CaseError
 from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.pages import on_valid_post
 from referrals.permissions import is_case_worker
 from referrals.plan_forms import (
     ActionForm,
@@ -91,20 +93,21 @@ def plan_aims(request, pk):
     case = _worker_case(request, pk)
     plan = _open_plan(case)
     form = AimsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_update(
-                plan=plan,
-                by=request.user,
-                aims=form.cleaned_data["aims"],
-                agreed_with=plan.agreed_with,
-                expected_version=form.cleaned_data["version"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "The plan's aims are saved.")
-            return redirect("case_plan", pk=case.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.plan_update(
+            plan=plan,
+            by=request.user,
+            aims=data["aims"],
+            agreed_with=plan.agreed_with,
+            expected_version=data["version"],
+        ),
+        done="The plan's aims are saved.",
+        then=reverse("case_plan", args=[case.pk]),
+    )
+    if done:
+        return done
     page = plan_page(case)
     return render(
         request,
@@ -120,14 +123,15 @@ def plan_action_new(request, pk):
     plan = _open_plan(case)
     owners = action_owner_choices(case)
     form = ActionForm(request.POST or None, owners=owners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_add(plan=plan, by=request.user, **form.cleaned_data)
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "Action added to the plan.")
-            return redirect("case_plan", pk=case.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.action_add(plan=plan, by=request.user, **data),
+        done="Action added to the plan.",
+        then=reverse("case_plan", args=[case.pk]),
+    )
+    if done:
+        return done
     return render(
         request, "referrals/plan/action_new.html", {"referral": case, "plan": plan, "form": form}
     )
@@ -139,14 +143,15 @@ def _plan_form_page(request, pk, *, form_class, template, call, done, form_kwarg
     plan = _open_plan(case)
     kwargs = form_kwargs(plan) if form_kwargs else {}
     form = form_class(request.POST or None, initial={"version": plan.version}, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(case, plan, form)
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("case_plan", pk=case.pk)
+    finished = on_valid_post(
+        request,
+        form,
+        lambda data: call(case, plan, form),
+        done=done,
+        then=reverse("case_plan", args=[case.pk]),
+    )
+    if finished:
+        return finished
     return render(
         request, template, {"referral": case, "plan": plan, "form": form, "page": plan_page(case)}
     )
@@ -201,20 +206,21 @@ def case_close(request, pk):
     form = CloseForm(
         request.POST or None, initial={"version": case.version}, open_actions=open_actions
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(
-                case=case,
-                by=request.user,
-                outcomes=form.outcomes(),
-                closing_reasons=form.closing_reasons(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "The case is closed and its outcomes recorded.")
-            return redirect("referral_detail", pk=case.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.case_close(
+            case=case,
+            by=request.user,
+            outcomes=form.outcomes(),
+            closing_reasons=form.closing_reasons(),
+            expected_version=data["version"],
+        ),
+        done="The case is closed and its outcomes recorded.",
+        then=reverse("referral_detail", args=[case.pk]),
+    )
+    if done:
+        return done
     return render(
         request,
         "referrals/plan/close.html",
@@ -265,14 +271,15 @@ def plan_action(request, action_pk):
             raise PermissionDenied
         form = ACTION_FORMS[intent](request.POST, prefix=intent)
         forms[intent] = form
-        if form.is_valid():
-            try:
-                _run_action_form(intent, action, request.user, dict(form.cleaned_data))
-            except CaseError as exc:
-                show_on_form(form, exc)
-            else:
-                messages.success(request, "The action is updated.")
-                return redirect("plan_action", action_pk=action.pk)
+        done = on_valid_post(
+            request,
+            form,
+            lambda data: _run_action_form(intent, action, request.user, dict(data)),
+            done="The action is updated.",
+            then=reverse("plan_action", args=[action.pk]),
+        )
+        if done:
+            return done
     (row,) = with_rag([action])
     return render(
         request,

@@ -2,22 +2,22 @@
 Every read goes through SchoolReferral.objects.visible_to(user) (404 otherwise) and is
 logged; the forms are offered only to those who may act (risk_services.may_assess)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_fsm import can_proceed
 
 from notifications.models import Deadline, DeadlineStatus
 from referrals import risk_services
-from referrals.errors import CaseError, show_on_form
 from referrals.models import CaseAccessLog, SchoolReferral, TransitionRecord
+from referrals.pages import on_valid_post
 from referrals.risk_forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
-from referrals.risk_models import Measure, RiskAssessment, RiskState
+from referrals.risk_models import RiskAssessment, RiskState
 
 
 def _visible(request, pk, page=None):
@@ -111,22 +111,25 @@ def risk_assessment_consider(request, pk):
     referral = _visible(request, pk)
     _may_act(request, referral)
     form = ConsiderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = risk_services.risk_consider(
-                case=referral,
-                by=request.user,
-                needed=form.cleaned_data["needed"],
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            if assessment.state == RiskState.REQUIRED:
-                messages.success(request, "Risk assessment started. Complete it below.")
-                return redirect(assessment)
-            messages.success(request, "Your decision that none is needed is recorded.")
-            return redirect("risk_assessment_list", pk=referral.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: risk_services.risk_consider(
+            case=referral, by=request.user, needed=data["needed"], reason=data["reason"]
+        ),
+        done=lambda assessment: (
+            "Risk assessment started. Complete it below."
+            if assessment.state == RiskState.REQUIRED
+            else "Your decision that none is needed is recorded."
+        ),
+        then=lambda assessment: (
+            assessment
+            if assessment.state == RiskState.REQUIRED
+            else reverse("risk_assessment_list", args=[referral.pk])
+        ),
+    )
+    if done:
+        return done
     return render(request, "referrals/risk/consider.html", {"referral": referral, "form": form})
 
 
@@ -140,27 +143,23 @@ def risk_assessment_detail(request, pk, ra):
     if request.method == "POST":
         _may_act(request, referral)
         form = CompleteForm(request.POST)
-        if form.is_valid():
-            try:
-                risk_services.risk_complete(
-                    assessment=assessment,
-                    by=request.user,
-                    values=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except CaseError as exc:
-                show_on_form(form, exc)
-            else:
-                messages.success(
-                    request, "Risk assessment completed. It will be kept under review."
-                )
-                return redirect(assessment)
+        done = on_valid_post(
+            request,
+            form,
+            lambda data: risk_services.risk_complete(
+                assessment=assessment,
+                by=request.user,
+                values=form.values(),
+                expected_version=data["version"],
+            ),
+            done="Risk assessment completed. It will be kept under review.",
+            then=assessment,
+        )
+        if done:
+            return done
     elif "complete" in offers:
         form = CompleteForm(initial=CompleteForm.initial_for(assessment))
-    names = dict(Measure.choices)
     reviews = list(assessment.reviews.select_related("reviewed_by"))
-    for review in reviews:
-        review.labels = [str(names.get(m, m)) for m in review.measures or []]
     history = TransitionRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(RiskAssessment), object_id=assessment.pk
     ).select_related("by")
@@ -187,24 +186,24 @@ def risk_assessment_review(request, pk, ra):
     assessment = _assessment(referral, ra)
     if request.method == "POST":
         form = ReviewForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                risk_services.risk_review(
-                    assessment=assessment,
-                    by=request.user,
-                    risk_level=data["risk_level"],
-                    measures=data["measures"],
-                    what_changed=data["what_changed"],
-                    young_people_say=data["young_people_say"],
-                    next_review_on=data["next_review_on"],
-                    expected_version=data["version"],
-                )
-            except CaseError as exc:
-                show_on_form(form, exc)
-            else:
-                messages.success(request, "Review recorded. The next review is on its clock.")
-                return redirect(assessment)
+        done = on_valid_post(
+            request,
+            form,
+            lambda data: risk_services.risk_review(
+                assessment=assessment,
+                by=request.user,
+                risk_level=data["risk_level"],
+                measures=data["measures"],
+                what_changed=data["what_changed"],
+                young_people_say=data["young_people_say"],
+                next_review_on=data["next_review_on"],
+                expected_version=data["version"],
+            ),
+            done="Review recorded. The next review is on its clock.",
+            then=assessment,
+        )
+        if done:
+            return done
     else:
         form = ReviewForm(initial=ReviewForm.initial_for(assessment))
     return render(
@@ -221,19 +220,20 @@ def risk_assessment_close(request, pk, ra):
     _may_act(request, referral)
     assessment = _assessment(referral, ra)
     form = CloseForm(request.POST or None, initial={"version": assessment.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            risk_services.risk_close(
-                assessment=assessment,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "Risk assessment closed.")
-            return redirect(assessment)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: risk_services.risk_close(
+            assessment=assessment,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done="Risk assessment closed.",
+        then=assessment,
+    )
+    if done:
+        return done
     return render(
         request,
         "referrals/risk/close.html",

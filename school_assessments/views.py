@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from referrals.errors import CaseError, Incomplete, show_on_form
+from referrals.errors import CaseError, Incomplete
 from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.pages import on_valid_post
 from school_assessments import services
 from school_assessments.choices import EDITABLE_STATES, AssessmentState, Domain
 from school_assessments.forms import (
@@ -189,14 +190,11 @@ def assessment_act(request, pk, action):
 def _form_page(request, assessment, form, *, template, title, save, done, extra=None, then=None):
     """GET shows the form; POST calls `save(cleaned_data)` and goes to `then` (by default
     back to the workspace), or shows the form again with the refusal."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(then or assessment.get_absolute_url())
+    finished = on_valid_post(
+        request, form, save, done=done, then=then or assessment.get_absolute_url()
+    )
+    if finished:
+        return finished
     return render(
         request,
         template,

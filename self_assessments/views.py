@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from referrals.errors import CaseError, Incomplete, show_on_form
 from referrals.models import CaseAccessLog
+from referrals.pages import on_valid_post
 from self_assessments import charts, exports, instruments, selectors, services
 from self_assessments.forms import (
     CompleteActionForm,
@@ -106,19 +108,20 @@ def partnership_start(request):
         instruments=offered,
         initial={"authority": authorities[0].pk},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            audit = services.partnership_audit_start(
-                authority=form.cleaned_data["authority"],
-                instrument=form.cleaned_data["instrument"],
-                by=request.user,
-                title=form.cleaned_data["title"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "Audit started. Answer the items in any order.")
-            return redirect("self_assessment_detail", pk=audit.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.partnership_audit_start(
+            authority=data["authority"],
+            instrument=data["instrument"],
+            by=request.user,
+            title=data["title"],
+        ),
+        done="Audit started. Answer the items in any order.",
+        then=lambda audit: reverse("self_assessment_detail", args=[audit.pk]),
+    )
+    if done:
+        return done
     return render(
         request,
         "self_assessments/start.html",
@@ -302,19 +305,20 @@ def audit_close(request, pk):
     if not _abilities(request.user, audit)["can_close"]:
         raise PermissionDenied
     form = ReasonForm(request.POST or None, initial={"version": audit.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.self_assessment_close(
-                assessment=audit,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "Audit closed.")
-            return redirect("self_assessment_detail", pk=audit.pk)
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.self_assessment_close(
+            assessment=audit,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done="Audit closed.",
+        then=reverse("self_assessment_detail", args=[audit.pk]),
+    )
+    if done:
+        return done
     return render(request, "self_assessments/close.html", {"audit": audit, "form": form})
 
 
@@ -329,23 +333,24 @@ def gap_action(request, pk, item_pk):
     if gap is None:
         raise Http404("That item is not a gap in this audit.")
     form = GapActionForm(request.POST or None, owners=selectors.owner_choices(audit))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.gap_action_add(
-                assessment=audit,
-                item=gap.item,
-                by=request.user,
-                what=form.cleaned_data["what"],
-                due_on=form.cleaned_data["due_on"],
-                owner=form.cleaned_data["owner"],
-                owner_contact=form.cleaned_data["owner_contact"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            where = "the case plan" if audit.is_pathway else "the partnership improvement plan"
-            messages.success(request, f"Action for {gap.item.label} added to {where}.")
-            return redirect("self_assessment_detail", pk=audit.pk)
+    where = "the case plan" if audit.is_pathway else "the partnership improvement plan"
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.gap_action_add(
+            assessment=audit,
+            item=gap.item,
+            by=request.user,
+            what=data["what"],
+            due_on=data["due_on"],
+            owner=data["owner"],
+            owner_contact=data["owner_contact"],
+        ),
+        done=f"Action for {gap.item.label} added to {where}.",
+        then=reverse("self_assessment_detail", args=[audit.pk]),
+    )
+    if done:
+        return done
     return render(
         request,
         "self_assessments/gap_action.html",
@@ -437,17 +442,18 @@ def improvement_action_done(request, pk):
         pk=pk,
     )
     form = CompleteActionForm(request.POST or None, initial={"version": action.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.improvement_action_complete(
-                action=action,
-                by=request.user,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except CaseError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, "Action marked as done.")
-            return redirect("improvement_plan")
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.improvement_action_complete(
+            action=action,
+            by=request.user,
+            note=data["note"],
+            expected_version=data["version"],
+        ),
+        done="Action marked as done.",
+        then=reverse("improvement_plan"),
+    )
+    if done:
+        return done
     return render(request, "self_assessments/action_done.html", {"action": action, "form": form})
