@@ -47,6 +47,21 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
         _lead_takes_over(case)
 
 
+def case_ended(*, case, at, reason):
+    """A case that closes (however it closes: with outcomes, below threshold after a step
+    down, withdrawn, redirected) runs no clocks: whatever still runs on any of its records
+    is cancelled, with the reason, so nobody is reminded about a closed case."""
+    return Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        status=DeadlineStatus.RUNNING,
+    ).update(
+        status=DeadlineStatus.CANCELLED,
+        stopped_at=at,
+        stop_reason=f"The case ended: {reason}" if reason else "The case ended",
+    )
+
+
 def _lead_takes_over(case):
     """A lead named after a clock started (an exploitation risk assessment runs from the
     referral; the panel names the lead later) takes over the lead's running clocks."""

@@ -19,6 +19,10 @@ class ReferralState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# A case in one of these states has ended: nothing on it runs a clock any more.
+ENDED_STATES = {ReferralState.CLOSED, ReferralState.WITHDRAWN, ReferralState.REDIRECTED}
+
+
 class ConcernType(models.TextChoices):
     SEXUAL_HARASSMENT = "sexual_harassment", "Sexual harassment"
     SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence"

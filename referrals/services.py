@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from notifications import clocks
 from referrals import notify
-from referrals.choices import ReferralState
+from referrals.choices import ENDED_STATES, ReferralState
 from referrals.completeness import missing_answers
 from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import (
@@ -119,7 +119,7 @@ def run_transition(
         from_state = current.state
         method()
         _save(current, by=by, reason=reason or name.replace("_", " "))
-        record_transition(
+        record = record_transition(
             case=current,
             subject=current,
             transition=name,
@@ -130,6 +130,8 @@ def run_transition(
         )
         if after:
             after(current)
+        if current.state in ENDED_STATES:
+            clocks.case_ended(case=current, at=record.at, reason=reason or name)
     return current
 
 

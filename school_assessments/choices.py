@@ -13,6 +13,8 @@ class AssessmentState(models.TextChoices):
     FINDINGS_DRAFTED = "findings_drafted", "Findings drafted"
     SHARED_WITH_SCHOOL = "shared_with_school", "Shared with the school"
     COMPLETED = "completed", "Completed"
+    # The panel's new decision took the case to another pathway before it was completed.
+    STOPPED = "stopped", "Stopped: the pathway changed"
 
 
 # The states in which the work is still open (one open assessment per case).

@@ -13,6 +13,7 @@ from referrals.models import SchoolReferral
 from referrals.validators import plain_text
 from school_assessments.choices import (
     DOMAIN_QUESTIONS,
+    OPEN_STATES,
     AssessmentState,
     Domain,
     Feeling,
@@ -81,10 +82,11 @@ class SchoolAssessment(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # One open assessment per case (a completed one may be followed by another).
+            # One open assessment per case (a completed or stopped one may be followed by
+            # another).
             models.UniqueConstraint(
                 fields=["referral"],
-                condition=~models.Q(state="completed"),
+                condition=models.Q(state__in=OPEN_STATES),
                 name="one_open_school_assessment_per_case",
             )
         ]
@@ -111,6 +113,14 @@ class SchoolAssessment(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=A.SHARED_WITH_SCHOOL, target=A.COMPLETED)
     def complete(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[A.PLANNED, A.IN_PROGRESS, A.FINDINGS_DRAFTED, A.SHARED_WITH_SCHOOL],
+        target=A.STOPPED,
+    )
+    def stop(self):
         pass
 
 

@@ -11,6 +11,8 @@ def open_assessment_on_decision(sender, *, referral, decision, by, **kwargs):
     the case's), unless the case already has an open assessment (a step up or down that
     keeps the pathway keeps the assessment under way)."""
     if decision.pathway != PATHWAY:
+        # A step up or down to another pathway stops an assessment still under way.
+        services.assessment_stop_for_pathway(referral=referral, decision=decision, by=by)
         return
     lead = decision.lead_practitioner or referral.lead_practitioner
     services.assessment_open(

@@ -132,6 +132,26 @@ def _transition(
 # --- opened by the panel -----------------------------------------------------------------
 
 
+def assessment_stop_for_pathway(*, referral, decision, by):
+    """The panel's new decision takes the case to another pathway: an assessment still under
+    way stops (its clock cancelled), with the decision as its reason. Called in the
+    decision's transaction; the decision is the authority to act."""
+    reason = (
+        f"The panel's new decision changes the pathway to {decision.get_pathway_display()}: "
+        f"{decision.change_reason or decision.rationale}"
+    )
+    for assessment in SchoolAssessment.objects.filter(referral=referral).open():
+        record_transition_run(
+            assessment,
+            name="stop",
+            by=by,
+            case=referral,
+            reason=reason,
+            noun="assessment",
+            related=RELATED,
+        )
+
+
 def assessment_open(*, referral, lead, by, reason):
     """Open a School Assessment for a case the panel has decided on (called by the
     pathway_decided receiver inside the decision's transaction). Starts the 45-working-day

@@ -241,6 +241,11 @@ class SelfAssessment(ConcurrentTransitionMixin, models.Model):
     def close(self):
         pass
 
+    # The panel moved the case to another pathway: an unfinished audit stops there.
+    @transition(field=state, source=[S.IN_PROGRESS, S.SUBMITTED], target=S.CLOSED)
+    def stop(self):
+        pass
+
 
 class Answer(models.Model):
     """One item's answer in an audit: the level chosen, the evidence methods, a note. Each

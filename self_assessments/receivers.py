@@ -10,5 +10,7 @@ BEYOND_REFERRALS = "beyond_referrals"
 
 def start_self_assessment(sender, *, referral, decision, by, **kwargs):
     if decision.pathway != BEYOND_REFERRALS:
+        # A step up or down to another pathway stops an audit still under way.
+        services.self_assessment_stop_for_pathway(referral=referral, decision=decision, by=by)
         return
     services.self_assessment_start_for_pathway(referral=referral, decision=decision, by=by)

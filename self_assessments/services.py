@@ -91,6 +91,22 @@ def self_assessment_start_for_pathway(*, referral, decision, by):
     return _create(assessment, by=by, reason=reason)
 
 
+def self_assessment_stop_for_pathway(*, referral, decision, by):
+    """The panel's new decision takes the case to another pathway: the school's unfinished
+    self-assessment stops (closed, its clock cancelled) with the decision as its reason.
+    Called in the decision's transaction; the decision is the authority to act."""
+    reason = (
+        f"The panel's new decision changes the pathway to {decision.get_pathway_display()}: "
+        f"{decision.change_reason or decision.rationale}"
+    )
+    for audit in SelfAssessment.objects.filter(
+        case=referral, state__in=[S.IN_PROGRESS, S.SUBMITTED]
+    ):
+        record_transition_run(
+            audit, name="stop", by=by, reason=reason, noun="self-assessment", related=RELATED
+        )
+
+
 def partnership_audit_start(*, authority, instrument, by, title=""):
     """A partnership (a local authority and its partner agencies) starts an audit."""
     if not is_partnership_member(by, authority.pk):

@@ -408,3 +408,24 @@ def test_the_lead_adds_an_action_through_the_form(client):
     action = PlanAction.objects.get()
     assert action.owner == dsl and action.due_on == in_days(7)
     assert Notification.objects.filter(user=dsl, url=reverse("plan_action", args=[action.pk]))
+
+
+def test_a_case_stepped_down_below_threshold_runs_no_clocks():
+    from panels import services as panel_services
+
+    case, plan, (action,) = plan_with_actions()
+    assert Deadline.objects.filter(case_id=case.pk, status=DeadlineStatus.RUNNING).count() == 2
+    panel_services.decision_step(
+        previous=case.decisions.get(),
+        by=case.people["panel_member"],
+        change_reason="The bus operator has fixed it; the school can manage.",
+        level="below_threshold",
+        pathway="manage_internally",
+        rationale="Resolved with the operator.",
+        advice="Keep the rota for a term.",
+    )
+    assert SchoolReferral.objects.get(pk=case.pk).state == ReferralState.CLOSED
+    stopped = clocks(plan, "plan_agreed") + clocks(action, "plan_action")
+    assert [d.status for d in stopped] == [DeadlineStatus.CANCELLED] * 2
+    assert all(d.stop_reason.startswith("The case ended") for d in stopped)
+    assert not Deadline.objects.filter(case_id=case.pk, status=DeadlineStatus.RUNNING).exists()

@@ -62,6 +62,39 @@ def test_a_step_that_keeps_the_pathway_keeps_the_open_assessment():
     assert SchoolAssessment.objects.filter(referral=referral).count() == 1
 
 
+def test_a_step_to_another_pathway_stops_the_assessment_and_starts_the_new_work():
+    from panels.services import decision_step
+    from self_assessments.models import SelfAssessment
+
+    assessment = in_state(A.IN_PROGRESS)
+    referral = SchoolReferral.objects.get(pk=assessment.referral_id)
+    referral.people = assessment.people
+    decision_step(
+        previous=referral.decisions.get(),
+        by=assessment.people["panel_member"],
+        change_reason="The school asks to lead its own audit, supported.",
+        **decision_args(referral, pathway="beyond_referrals"),
+    )
+    stopped = SchoolAssessment.objects.get(pk=assessment.pk)
+    assert stopped.state == A.STOPPED
+    assert _records(stopped)[-1] == ("stop", "in_progress", "stopped")
+    clock = Deadline.objects.get(timescale__key="school_assessment", subject_id=assessment.pk)
+    assert clock.status == DeadlineStatus.CANCELLED
+    audit = SelfAssessment.objects.get(case=referral)
+    assert audit.state == "in_progress"
+
+    # And back again: the unfinished audit stops, a new assessment opens.
+    referral.refresh_from_db()
+    decision_step(
+        previous=referral.decisions.get(superseded_by__isnull=True),
+        by=assessment.people["panel_member"],
+        change_reason="The audit stalled; Children's Social Care will assess.",
+        **decision_args(referral, pathway="school_assessment"),
+    )
+    assert SelfAssessment.objects.get(pk=audit.pk).state == "closed"
+    assert SchoolAssessment.objects.filter(referral=referral, state=A.PLANNED).count() == 1
+
+
 def test_starting_moves_the_case_in_progress():
     assessment = in_state(A.IN_PROGRESS)
     assert assessment.state == A.IN_PROGRESS
