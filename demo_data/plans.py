@@ -59,7 +59,7 @@ def build(p, *, then, at, answers):
             "professional_assessments": "Police view awaited; CAMHS referral made.",
             "risk_level": "high",
             "risk_reasons": "Continuing contact on the bus; online messages since.",
-            "review_on": timezone.localdate() + dt.timedelta(days=21),
+            "review_on": timezone.localdate() + dt.timedelta(days=14),
         },
     )
     # Child criminal exploitation reported yesterday: its own 5-day assessment runs.

@@ -3,9 +3,11 @@ assessment from the moment the referral arrives; exploitation its own; other har
 considered case by case and the decision recorded. Completed assessments are reviewed on
 their clock until closed, and every review is kept."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.models import Deadline, DeadlineStatus
 from referrals.choices import ConcernType, ReferralState
 from referrals.errors import Incomplete, NotAllowed
 from referrals.permissions import is_case_worker, is_school_dsl
@@ -126,6 +128,31 @@ def _check_answers(values):
         raise Incomplete("Complete the risk assessment", problems)
 
 
+def _review_date_within_clock(field):
+    """The date people set for the next review may be sooner than the review clock, never
+    later: checked against the clock the transition has just started, so the catalogue
+    stays the one place that knows the period (refusing rolls the whole change back)."""
+
+    def check(current):
+        clock = Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(current),
+            subject_id=current.pk,
+            status=DeadlineStatus.RUNNING,
+            timescale__key="risk_assessment_review",
+        ).first()
+        if clock is not None and current.review_on > timezone.localdate(clock.due_at):
+            raise Incomplete(
+                "Set an earlier review date",
+                {
+                    field: f"Review it by {timezone.localdate(clock.due_at):%-d %B %Y} at the "
+                    f"latest: risk assessments are reviewed every {clock.timescale.period} "
+                    "working days"
+                },
+            )
+
+    return check
+
+
 def risk_complete(*, assessment, by, values, expected_version=None):
     """Record the assessment (who is at risk, measures, level and reasons, review date).
     Stops its first clock and starts the review clock."""
@@ -152,6 +179,7 @@ def risk_complete(*, assessment, by, values, expected_version=None):
         f"{values.get('risk_reasons', '')}"[:300],
         expected_version=expected_version,
         before=fill,
+        after=_review_date_within_clock("review_on"),
         noun="risk assessment",
     )
 
@@ -206,6 +234,7 @@ def risk_review(
         reason=f"Reviewed: risk now {RiskLevel(risk_level).label.lower()}. {what_changed}"[:300],
         expected_version=expected_version,
         before=keep,
+        after=_review_date_within_clock("next_review_on"),
         noun="risk assessment",
     )
 

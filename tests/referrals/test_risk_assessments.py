@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Deadline
 from notifications.selectors import my_deadlines
@@ -82,7 +83,7 @@ def detail_url(assessment):
 
 
 def review_data(version, **changes):
-    next_review = changes.pop("next_review_on", dt.date(2027, 1, 20))
+    next_review = changes.pop("next_review_on", dt.date(2026, 12, 23))
     data = {
         "version": str(version),
         "what_changed": "The alleged perpetrator has moved bus route; no further incidents.",
@@ -192,7 +193,7 @@ def test_the_dsl_completes_reviews_and_closes_it_and_the_clocks_follow(client):
         review = RiskReview.objects.get(assessment=assessment)
         assert review.reviewed_by == dsl and review.risk_level == "medium"
         assert review.young_people_say.startswith("She says")
-        assert review.next_review_on == dt.date(2027, 1, 20)
+        assert review.next_review_on == dt.date(2026, 12, 23)
         assessment.refresh_from_db()
         assert assessment.state == "completed" and assessment.risk_level == "medium"
         assert assessment.measures == ["separate_classes", "trusted_adult"]
@@ -473,7 +474,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(client):
             measures=["trusted_adult"],
             what_changed="Things are calmer.",
             young_people_say="",
-            next_review_on=dt.date(2026, 12, 30),
+            next_review_on=timezone.localdate() + dt.timedelta(days=14),
         )
         before = snapshot(assessment)
         client.force_login(referral.people["dsl"])
@@ -515,3 +516,18 @@ def test_the_services_refuse_incomplete_answers():
             assessment=assessment, by=referral.people["dsl"], values=answers(risk_reasons=" ")
         )
     assert set(refused.value.problems) == {"risk_reasons"}
+
+
+def test_a_review_date_later_than_the_review_clock_is_refused_and_changes_nothing():
+    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):  # Monday
+        referral = referral_with(SEXUAL_VIOLENCE)
+        assessment = immediate_of(referral)
+        values = {**answers(), "review_on": dt.date(2026, 12, 22)}  # clock: 21 December
+        with pytest.raises(Incomplete) as refused:
+            risk_services.risk_complete(
+                assessment=assessment, by=referral.people["dsl"], values=values
+            )
+        assert "Review it by 21 December 2026 at the latest" in refused.value.problems["review_on"]
+        assessment.refresh_from_db()
+        assert assessment.state == "required" and assessment.review_on is None
+        assert not Deadline.objects.filter(timescale__key="risk_assessment_review").exists()

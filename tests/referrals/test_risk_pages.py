@@ -142,7 +142,7 @@ def test_the_detail_page_shows_the_assessment_reviews_and_history(client):
             measures=["trusted_adult", "online_safety"],
             what_changed="No contact since the change of bus.",
             young_people_say="She feels safer.",
-            next_review_on=dt.date(2027, 1, 8),
+            next_review_on=dt.date(2026, 12, 18),
         )
         client.force_login(referral.people["dsl"])
         response = client.get(assessment.get_absolute_url())
