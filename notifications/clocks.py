@@ -89,8 +89,9 @@ def _condition_met(timescale, subject):
     return any(v in condition["any_of"] for v in values)
 
 
-def schedule(timescale, calendar, start):
-    """Due, reminder and escalation moments of a clock started at `start`."""
+def schedule(timescale, calendar, start, started=None):
+    """Due, reminder and escalation moments of a clock counted from `start` (its anchor, or
+    the moment it started: `started`). A reminder is never before the clock started."""
     if timescale.period_unit == PeriodUnit.MONTHS:
         due = calendar.due(start, months=timescale.period)
     else:
@@ -101,7 +102,7 @@ def schedule(timescale, calendar, start):
         # Same-day clocks: remind at the start of the working day they fall due.
         reminder = due.replace(hour=9, minute=0)
     escalation = calendar.end_of(calendar.add(due_day, timescale.escalation_days))
-    return due, max(reminder, start), escalation
+    return due, max(reminder, started or start), escalation
 
 
 def _anchor(timescale, case, subject):
@@ -119,7 +120,7 @@ def _anchor(timescale, case, subject):
 def start_clock(*, timescale, case, subject, at):
     calendar = WorkingCalendar.for_authority(case.school.authority)
     due, reminder, escalation = schedule(
-        timescale, calendar, _anchor(timescale, case, subject) or at
+        timescale, calendar, _anchor(timescale, case, subject) or at, started=at
     )
     owner, team = _owner_and_team(timescale, case, subject)
     return Deadline.objects.create(

@@ -111,6 +111,7 @@ def test_each_action_is_a_clock_to_its_own_date_that_reminds_its_owner():
         case, plan, (action,) = plan_with_actions(owners=("police",))
     clock = running(action, "plan_action")
     assert clock.due_at == london(2026, 12, 7, 17, 0)  # due_on 14 days on, end of that day
+    assert clock.reminder_at == london(2026, 12, 2, 17, 0)  # 3 working days before
     assert clock.owner == case.people["police"]
     assert clock.case_url == reverse("plan_action", args=[action.pk])
 
