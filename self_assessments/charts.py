@@ -50,7 +50,8 @@ def radar(*, chart_id, title, axes, previous_label=""):
     """A radar (spider) chart of 3 or more axes, each scaled to its own maximum."""
     if len(axes) < 3:
         return bars(chart_id=chart_id, title=title, axes=axes, previous_label=previous_label)
-    size, cx, cy, r = 560, 280, 250, 150
+    # Wide enough that the side labels (name, score, previous score) fit beside the chart.
+    width, size, cx, cy, r = 600, 540, 300, 240, 125
     n = len(axes)
     has_previous = any(a.previous is not None for a in axes)
 
@@ -73,10 +74,10 @@ def radar(*, chart_id, title, axes, previous_label=""):
         lx, ly = point(i, 1.18)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         lines = _wrap(axis.label)
-        number = axis.shown or "not answered"
+        lines.append(axis.shown or "not answered")
+        score_line = len(lines) - 1
         if axis.previous_shown:
-            number += f" (was {axis.previous_shown})"
-        lines.append(number)
+            lines.append(f"(was {axis.previous_shown})")
         top = (
             ly - (len(lines) - 1) * 8
             if abs(ly - cy) < r * 0.6
@@ -85,7 +86,7 @@ def radar(*, chart_id, title, axes, previous_label=""):
         bold = ' font-weight="bold"'
         spans = "".join(
             f'<tspan x="{lx:.1f}" y="{top + k * 16:.1f}"'
-            f"{bold if k == len(lines) - 1 else ''}>{escape(text)}</tspan>"
+            f"{bold if k == score_line else ''}>{escape(text)}</tspan>"
             for k, text in enumerate(lines)
         )
         parts.append(
@@ -115,7 +116,7 @@ def radar(*, chart_id, title, axes, previous_label=""):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CURRENT}"/>')
     legend_y = size - 30
     parts.append(_legend(legend_y, has_previous, previous_label, shape="line"))
-    return _svg(chart_id, title, _description(axes, previous_label), size, size, parts)
+    return _svg(chart_id, title, _description(axes, previous_label), width, size, parts)
 
 
 def bars(*, chart_id, title, axes, previous_label=""):
