@@ -137,7 +137,9 @@ def bars(*, chart_id, title, axes, previous_label=""):
         )
     for i, axis in enumerate(axes):
         top = 24 + row * i
-        lines = _wrap(axis.label, 34)[:2]
+        lines = _wrap(axis.label, 34)
+        if len(lines) > 3:  # a long domain name: its first words, marked as cut short
+            lines = [*lines[:2], f"{lines[2]}…"]
         spans = "".join(
             f'<tspan x="{label_width - 10}" y="{top + 16 + k * 15}">{escape(t)}</tspan>'
             for k, t in enumerate(lines)
