@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.roles import Roles
 from notifications.models import Deadline, DeadlineStatus, Notification, OwnerRole
@@ -20,6 +21,22 @@ def running_deadlines_for_cases(case_model, case_ids):
     for deadline in deadlines.order_by("due_at"):
         by_case[deadline.case_id].append(deadline)
     return by_case
+
+
+def clocks_of(model, ids, now=None, *, running_only=False):
+    """{record id: [{"deadline": d, "rag": ...}]}: the clocks of these records of one model
+    (running first, then soonest due), in one query, for their pages and lists."""
+    now = now or timezone.now()
+    by_record = defaultdict(list)
+    deadlines = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(ids)
+    )
+    if running_only:
+        deadlines = deadlines.filter(status=DeadlineStatus.RUNNING)
+    # "running" sorts after "met" and "cancelled": descending puts it first.
+    for deadline in deadlines.select_related("timescale").order_by("-status", "due_at"):
+        by_record[deadline.subject_id].append({"deadline": deadline, "rag": deadline.rag(now)})
+    return by_record
 
 
 def deadlines_for_case(case):

@@ -2,15 +2,14 @@
 by its owner, who may be a partner with no access to the case itself."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Agency, AuthorityMembership, AuthorityRole
-from notifications.models import Deadline, DeadlineStatus
+from notifications.selectors import clocks_of
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
-from referrals.plan_models import ActionState, PlanAction, PlanState
+from referrals.plan_models import ActionState, PlanAction
 from referrals.selectors import rows_with_deadlines
 
 
@@ -19,42 +18,30 @@ def actions_visible_to(user):
     return PlanAction.objects.filter(Q(owner=user) | Q(plan__case__in=cases))
 
 
-def _rag_by_subject(model, ids, now):
-    """{subject id: {"deadline", "rag"}} for the running clocks of these records, one query."""
-    found = {}
-    deadlines = Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(model),
-        subject_id__in=list(ids),
-        status=DeadlineStatus.RUNNING,
-    ).select_related("timescale")
-    for deadline in deadlines:
-        found[deadline.subject_id] = {"deadline": deadline, "rag": deadline.rag(now)}
-    return found
-
-
 def with_rag(actions, now=None):
     """[(action, {"deadline", "rag"} or None)] in a fixed number of queries."""
     actions = list(actions)
-    rag = _rag_by_subject(PlanAction, [a.pk for a in actions], now or timezone.now())
-    return [(a, rag.get(a.pk)) for a in actions]
+    clocks = clocks_of(PlanAction, [a.pk for a in actions], now, running_only=True)
+    return [(a, clocks[a.pk][0] if clocks[a.pk] else None) for a in actions]
 
 
 def plan_page(case, now=None):
     """The case's current plan (the open one, else the last), its actions with their RAG,
     its reviews and the clock of its next review or agreement."""
     now = now or timezone.now()
-    plans = list(case.plans.order_by("-created_at", "-pk")[:5])
-    plan = next((p for p in plans if p.state != PlanState.CLOSED), plans[0] if plans else None)
+    # One plan is open at a time and a new one only opens once the last closed, so the
+    # newest plan is the current one.
+    plan = case.plans.order_by("-created_at", "-pk").first()
     if plan is None:
         return None
     actions = with_rag(plan.actions.select_related("owner"), now)
-    clocks = _rag_by_subject(type(plan), [plan.pk], now)
+    clocks = clocks_of(type(plan), [plan.pk], now, running_only=True)[plan.pk]
     return {
         "plan": plan,
         "actions": actions,
         "open_actions": [a for a, _ in actions if a.state == ActionState.OPEN],
         "reviews": list(plan.reviews.select_related("reviewed_by").order_by("-reviewed_at")),
-        "clock": clocks.get(plan.pk),
+        "clock": clocks[0] if clocks else None,
     }
 
 

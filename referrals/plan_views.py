@@ -35,22 +35,11 @@ from referrals.plan_selectors import (
     plan_page,
     with_rag,
 )
-
-
-def _case(request, pk, page=None):
-    case = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related(
-            "school__authority", "lead_practitioner", "allocated_team"
-        ),
-        pk=pk,
-    )
-    if page:
-        CaseAccessLog.objects.create(referral=case, user=request.user, page=page)
-    return case
+from referrals.selectors import visible_case
 
 
 def _worker_case(request, pk):
-    case = _case(request, pk)
+    case = visible_case(request.user, pk)
     if not is_case_worker(request.user, case):
         raise PermissionDenied
     return case
@@ -65,7 +54,7 @@ def _open_plan(case):
 
 @login_required
 def case_plan(request, pk):
-    case = _case(request, pk, page="plan")
+    case = visible_case(request.user, pk, page="plan")
     page = plan_page(case)
     worker = is_case_worker(request.user, case)
     context = {"referral": case, "page": page, "worker": worker}

@@ -8,26 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_fsm import can_proceed
 
-from notifications.models import Deadline, DeadlineStatus
+from notifications.models import DeadlineStatus
+from notifications.selectors import clocks_of
 from referrals import risk_services
-from referrals.models import CaseAccessLog, SchoolReferral, TransitionRecord
+from referrals.models import TransitionRecord
 from referrals.pages import on_valid_post
 from referrals.risk_forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
 from referrals.risk_models import RiskAssessment, RiskState
-
-
-def _visible(request, pk, page=None):
-    referral = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related("school__authority"),
-        pk=pk,
-    )
-    if page:
-        CaseAccessLog.objects.create(referral=referral, user=request.user, page=page)
-    return referral
+from referrals.selectors import visible_case
 
 
 def _assessment(referral, ra):
@@ -57,36 +48,19 @@ def _offers(user, assessment, referral):
     return offers
 
 
-def _deadlines(assessment_ids):
-    """{assessment id: [its deadlines, running first]} in one query."""
-    by_assessment = {pk: [] for pk in assessment_ids}
-    now = timezone.now()
-    deadlines = (
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(RiskAssessment),
-            subject_id__in=list(assessment_ids),
-        )
-        .select_related("timescale")
-        .order_by("-status", "due_at")  # running, then met, then cancelled
-    )
-    for deadline in deadlines:
-        by_assessment[deadline.subject_id].append({"deadline": deadline, "rag": deadline.rag(now)})
-    return by_assessment
-
-
 def _running(deadline):
     return deadline.status == DeadlineStatus.RUNNING
 
 
 @login_required
 def risk_assessment_list(request, pk):
-    referral = _visible(request, pk, page="risk_assessments")
+    referral = visible_case(request.user, pk, page="risk_assessments")
     assessments = list(
         referral.risk_assessments.annotate(review_count=Count("reviews")).order_by(
             "created_at", "pk"
         )
     )
-    deadlines = _deadlines([a.pk for a in assessments])
+    deadlines = clocks_of(RiskAssessment, [a.pk for a in assessments])
     rows = [
         {
             "assessment": a,
@@ -108,7 +82,7 @@ def risk_assessment_list(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_assessment_consider(request, pk):
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     _may_act(request, referral)
     form = ConsiderForm(request.POST or None)
     done = on_valid_post(
@@ -136,7 +110,9 @@ def risk_assessment_consider(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_assessment_detail(request, pk, ra):
-    referral = _visible(request, pk, page="risk_assessment" if request.method == "GET" else None)
+    referral = visible_case(
+        request.user, pk, page="risk_assessment" if request.method == "GET" else None
+    )
     assessment = _assessment(referral, ra)
     offers = _offers(request.user, assessment, referral)
     form = None
@@ -171,7 +147,7 @@ def risk_assessment_detail(request, pk, ra):
             "assessment": assessment,
             "reviews": reviews,
             "history": history,
-            "deadlines": _deadlines([assessment.pk])[assessment.pk],
+            "deadlines": clocks_of(RiskAssessment, [assessment.pk])[assessment.pk],
             "offers": offers,
             "form": form,
         },
@@ -181,7 +157,7 @@ def risk_assessment_detail(request, pk, ra):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_assessment_review(request, pk, ra):
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     _may_act(request, referral)
     assessment = _assessment(referral, ra)
     if request.method == "POST":
@@ -216,7 +192,7 @@ def risk_assessment_review(request, pk, ra):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_assessment_close(request, pk, ra):
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     _may_act(request, referral)
     assessment = _assessment(referral, ra)
     form = CloseForm(request.POST or None, initial={"version": assessment.version})

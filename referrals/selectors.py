@@ -3,10 +3,11 @@ running deadlines and their RAG (one query for all the deadlines of a page)."""
 
 from dataclasses import dataclass, field
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
-from referrals.models import SchoolReferral
+from referrals.models import CaseAccessLog, SchoolReferral
 
 
 @dataclass
@@ -22,6 +23,25 @@ def rows_with_deadlines(referrals, now):
         Row(r, [{"deadline": d, "rag": d.rag(now)} for d in deadlines.get(r.pk, [])])
         for r in referrals
     ]
+
+
+def visible_case(user, pk, *, page=None):
+    """The case `pk` if this person may read it (otherwise a 404, whoever they are); a page
+    view is logged (CaseAccessLog)."""
+    referral = get_object_or_404(
+        SchoolReferral.objects.visible_to(user).select_related(
+            "school__authority",
+            "panel",
+            "created_by",
+            "screened_by",
+            "lead_practitioner",
+            "allocated_team",
+        ),
+        pk=pk,
+    )
+    if page:
+        CaseAccessLog.objects.create(referral=referral, user=user, page=page)
+    return referral
 
 
 def referral_rows(user, now=None):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import School
@@ -16,22 +16,9 @@ from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.errors import CaseError, Incomplete, show_on_form
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
-from referrals.models import CaseAccessLog, SchoolReferral
 from referrals.permissions import available_actions, may
-from referrals.selectors import case_deadlines, front_door_queue, referral_rows
+from referrals.selectors import case_deadlines, front_door_queue, referral_rows, visible_case
 from referrals.services import CONTENT_FIELDS
-
-
-def _visible(request, pk, page=None):
-    referral = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related(
-            "school__authority", "panel", "created_by", "screened_by"
-        ),
-        pk=pk,
-    )
-    if page:
-        CaseAccessLog.objects.create(referral=referral, user=request.user, page=page)
-    return referral
 
 
 @login_required
@@ -64,7 +51,7 @@ def referral_start(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_edit(request, pk):
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     if not may(request.user, "edit_draft", referral) or referral.state != "draft":
         raise PermissionDenied
     if request.method == "POST":
@@ -95,7 +82,7 @@ def referral_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_check(request, pk):
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     if not may(request.user, "submit", referral) or referral.state != "draft":
         raise PermissionDenied
     problems = missing_answers(referral)
@@ -133,7 +120,7 @@ def referral_check(request, pk):
 
 @login_required
 def referral_detail(request, pk):
-    referral = _visible(request, pk, page="case")
+    referral = visible_case(request.user, pk, page="case")
     return render(
         request,
         "referrals/detail.html",
@@ -153,7 +140,7 @@ def referral_detail(request, pk):
 
 @login_required
 def referral_history(request, pk):
-    referral = _visible(request, pk, page="history")
+    referral = visible_case(request.user, pk, page="history")
     return render(
         request,
         "referrals/history.html",
@@ -222,7 +209,7 @@ def referral_act(request, pk, action):
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    referral = _visible(request, pk)
+    referral = visible_case(request.user, pk)
     if not may(request.user, action, referral):
         raise PermissionDenied
     needs_reason = spec.get("needs_reason", True)

@@ -2,13 +2,11 @@
 SchoolAssessment.objects.visible_to, each assessment with its clock and RAG (one query for
 all the clocks of a page)."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from notifications.models import Deadline
+from notifications.selectors import clocks_of
 from school_assessments.charts import bar_chart
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling
 from school_assessments.completeness import missing_for_completion
@@ -22,23 +20,6 @@ def visible(user):
     )
 
 
-def _clocks(assessment_ids, now):
-    """{assessment id: [{"deadline": d, "rag": ...}]}: the assessment's own clocks, running
-    first, in one query."""
-    by_assessment = defaultdict(list)
-    deadlines = (
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(SchoolAssessment),
-            subject_id__in=list(assessment_ids),
-        )
-        .select_related("timescale")
-        .order_by("status", "due_at")
-    )
-    for deadline in deadlines:
-        by_assessment[deadline.subject_id].append({"deadline": deadline, "rag": deadline.rag(now)})
-    return by_assessment
-
-
 @dataclass
 class Row:
     assessment: SchoolAssessment
@@ -48,7 +29,7 @@ class Row:
 def assessment_rows(user, now=None):
     now = now or timezone.now()
     assessments = list(visible(user).order_by("state", "created_at", "pk"))
-    clocks = _clocks([a.pk for a in assessments], now)
+    clocks = clocks_of(SchoolAssessment, [a.pk for a in assessments], now)
     return [Row(a, [c for c in clocks.get(a.pk, []) if c["rag"] != "done"]) for a in assessments]
 
 
@@ -121,7 +102,7 @@ def assessment_content(assessment, now=None):
         "completion_problems": missing_for_completion(
             assessment, domains=rows, method_count=len(methods)
         ),
-        "deadlines": _clocks([assessment.pk], now).get(assessment.pk, []),
+        "deadlines": clocks_of(SchoolAssessment, [assessment.pk], now)[assessment.pk],
     }
 
 
