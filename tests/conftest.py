@@ -12,3 +12,21 @@ def _eager_tasks_and_memory_mail(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that moves the clock must pin it before its first fixture runs, with
+    `@pytest.mark.time_machine(moment, tick=False)` (or a module's pytestmark), and then move
+    that one clock with `time_machine.move_to`. A clock pinned for part of a test mixes real
+    time into the journey, and the test starts failing on some later date."""
+    unpinned = [
+        item.nodeid
+        for item in items
+        if "time_machine" in getattr(item, "fixturenames", ())
+        and not item.get_closest_marker("time_machine")
+    ]
+    if unpinned:
+        raise pytest.UsageError(
+            "These tests move the clock without pinning it first "
+            "(add @pytest.mark.time_machine(moment, tick=False)):\n  " + "\n  ".join(unpinned)
+        )

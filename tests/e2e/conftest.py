@@ -1,15 +1,15 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-Playwright's sync API runs an event loop in the test's thread, so Django's "async unsafe"
-guard would refuse the ORM calls the tests make to set up data; allow them here only.
+Playwright's sync API keeps an event loop running in the test thread from its start to the
+end of the session, so Django's "async unsafe" guard would refuse the ORM calls the tests
+make to set up data. The guard is lifted for exactly that loop's lifetime (see `playwright`
+below), and the browser tests run after every other test, so no other test runs without it.
 """
 
 import os
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,10 +25,30 @@ HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test in this folder (and only this folder) as e2e."""
-    for item in items:
-        if HERE in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.e2e)
+    """Mark every test in this folder (and only this folder) as e2e, and run them last."""
+    browser = [item for item in items if HERE in Path(item.path).resolve().parents]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser] + browser
+
+
+@pytest.fixture(scope="session")
+def _orm_beside_an_event_loop():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def playwright(_orm_beside_an_event_loop, playwright):
+    """pytest-playwright's Playwright, with Django's async-unsafe guard lifted from before
+    its event loop starts until after it stops (the guard's fixture is set up first and torn
+    down last)."""
+    return playwright
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 
 from notifications import clocks
@@ -18,9 +17,13 @@ from referrals.choices import ReferralState as S
 from tests.accounts.factories import LocalAuthorityFactory, SchoolFactory
 from tests.referrals.factories import in_state
 
-pytestmark = pytest.mark.django_db
-
 LONDON = ZoneInfo("Europe/London")
+# Every journey here runs on a clock pinned before its first fixture; referral_at and the
+# tests move it with time_machine.move_to.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), tick=False),
+]
 REFERRAL = "referrals.schoolreferral"
 LIVE = {"screening_decision", "panel_threshold_decision"}
 PATHWAY_AND_PLAN = {
@@ -42,10 +45,10 @@ def london(*args):
     return dt.datetime(*args, tzinfo=LONDON)
 
 
-def referral_at(moment, state=S.SUBMITTED, school=None):
+def referral_at(time_machine, moment, state=S.SUBMITTED, school=None):
     """A referral brought to `state` with the clock pinned at `moment`."""
-    with time_machine.travel(moment, tick=False):
-        return in_state(state, school=school)
+    time_machine.move_to(moment, tick=False)
+    return in_state(state, school=school)
 
 
 def clock(referral, key):
@@ -148,8 +151,8 @@ def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     assert live_timescales(authority, "safety_summits.schoolpartnershipmeeting") == []
 
 
-def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline():
-    referral = referral_at(london(2026, 11, 23, 10, 0))
+def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline(time_machine):
+    referral = referral_at(time_machine, london(2026, 11, 23, 10, 0))
     stand_in = SimpleNamespace(
         pk=referral.pk,
         _meta=SimpleNamespace(label_lower="safety_summits.safetysummit"),
@@ -170,10 +173,10 @@ def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline():
 # --- screening_decision ---------------------------------------------------------------------
 
 
-def test_submitting_starts_the_screening_clock_due_at_the_end_of_the_next_working_day():
+def test_submitting_starts_the_screening_clock_due_at_the_end_of_the_next_working_day(time_machine):
     # Thursday 24 Dec 10:00; 25 Dec (Fri) and 28 Dec (Boxing Day substitute) are bank
     # holidays -> due Tuesday 29 Dec at 17:00.
-    referral = referral_at(london(2026, 12, 24, 10, 0))
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
 
     deadline = clock(referral, "screening_decision")
     assert deadline.started_at == london(2026, 12, 24, 10, 0)
@@ -189,19 +192,19 @@ def test_submitting_starts_the_screening_clock_due_at_the_end_of_the_next_workin
     assert deadlines(referral, "panel_threshold_decision") == []
 
 
-def test_a_referral_submitted_after_17_00_is_screened_from_the_next_working_day():
+def test_a_referral_submitted_after_17_00_is_screened_from_the_next_working_day(time_machine):
     # Friday 20 Nov 17:30 counts from Monday 23rd -> due Tuesday 24th.
-    referral = referral_at(london(2026, 11, 20, 17, 30))
+    referral = referral_at(time_machine, london(2026, 11, 20, 17, 30))
     deadline = clock(referral, "screening_decision")
     assert deadline.due_at == london(2026, 11, 24, 17, 0)
     assert deadline.reminder_at == london(2026, 11, 24, 9, 0)
     assert deadline.escalation_at == london(2026, 11, 25, 17, 0)
 
 
-def test_starting_screening_keeps_the_screening_clock_running():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
-    with time_machine.travel(london(2026, 12, 29, 9, 30), tick=False):
-        services.referral_start_screening(referral=referral, by=referral.people["front_door"])
+def test_starting_screening_keeps_the_screening_clock_running(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
+    time_machine.move_to(london(2026, 12, 29, 9, 30), tick=False)
+    services.referral_start_screening(referral=referral, by=referral.people["front_door"])
 
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.RUNNING
@@ -212,15 +215,15 @@ def test_starting_screening_keeps_the_screening_clock_running():
     "moment",
     [london(2026, 12, 29, 16, 59), london(2026, 12, 29, 17, 0)],  # at the due moment is on time
 )
-def test_accepting_to_panel_on_time_meets_the_screening_clock(moment):
-    referral = referral_at(london(2026, 12, 24, 10, 0))
-    with time_machine.travel(moment, tick=False):
-        services.referral_accept_to_panel(
-            referral=referral,
-            by=referral.people["front_door"],
-            panel=referral.people["panel"],
-            reason="Meets the threshold.",
-        )
+def test_accepting_to_panel_on_time_meets_the_screening_clock(time_machine, moment):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
+    time_machine.move_to(moment, tick=False)
+    services.referral_accept_to_panel(
+        referral=referral,
+        by=referral.people["front_door"],
+        panel=referral.people["panel"],
+        reason="Meets the threshold.",
+    )
 
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.MET
@@ -229,15 +232,15 @@ def test_accepting_to_panel_on_time_meets_the_screening_clock(moment):
     assert deadline.stop_reason == "Meets the threshold."
 
 
-def test_accepting_to_panel_late_meets_the_screening_clock_late():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
-    with time_machine.travel(london(2026, 12, 29, 17, 1), tick=False):
-        services.referral_accept_to_panel(
-            referral=referral,
-            by=referral.people["front_door"],
-            panel=referral.people["panel"],
-            reason="Meets the threshold.",
-        )
+def test_accepting_to_panel_late_meets_the_screening_clock_late(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
+    time_machine.move_to(london(2026, 12, 29, 17, 1), tick=False)
+    services.referral_accept_to_panel(
+        referral=referral,
+        by=referral.people["front_door"],
+        panel=referral.people["panel"],
+        reason="Meets the threshold.",
+    )
 
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.MET
@@ -251,14 +254,14 @@ def test_accepting_to_panel_late_meets_the_screening_clock_late():
         (london(2026, 12, 30, 9, 0), False),
     ],
 )
-def test_redirecting_meets_the_screening_clock(moment, on_time):
-    referral = referral_at(london(2026, 12, 24, 10, 0), state=S.SCREENING)
-    with time_machine.travel(moment, tick=False):
-        services.referral_redirect(
-            referral=referral,
-            by=referral.people["front_door"],
-            reason="About one child: individual referral.",
-        )
+def test_redirecting_meets_the_screening_clock(time_machine, moment, on_time):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0), state=S.SCREENING)
+    time_machine.move_to(moment, tick=False)
+    services.referral_redirect(
+        referral=referral,
+        by=referral.people["front_door"],
+        reason="About one child: individual referral.",
+    )
 
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.MET
@@ -268,20 +271,22 @@ def test_redirecting_meets_the_screening_clock(moment, on_time):
     assert deadlines(referral, "panel_threshold_decision") == []
 
 
-def test_asking_the_school_for_information_and_its_answer_keep_the_screening_clock_running():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
+def test_asking_the_school_for_information_and_its_answer_keep_the_screening_clock_running(
+    time_machine,
+):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
     people = referral.people
-    with time_machine.travel(london(2026, 12, 24, 11, 0), tick=False):
-        referral = services.referral_request_information(
-            referral=referral, by=people["front_door"], message="Which year groups?"
-        )
+    time_machine.move_to(london(2026, 12, 24, 11, 0), tick=False)
+    referral = services.referral_request_information(
+        referral=referral, by=people["front_door"], message="Which year groups?"
+    )
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.RUNNING
 
-    with time_machine.travel(london(2026, 12, 29, 10, 0), tick=False):
-        referral = services.referral_provide_information(
-            referral=referral, by=people["dsl"], response="Years 9 and 10."
-        )
+    time_machine.move_to(london(2026, 12, 29, 10, 0), tick=False)
+    referral = services.referral_provide_information(
+        referral=referral, by=people["dsl"], response="Years 9 and 10."
+    )
 
     assert referral.state == S.SCREENING
     [deadline] = deadlines(referral, "screening_decision")
@@ -293,13 +298,13 @@ def test_asking_the_school_for_information_and_its_answer_keep_the_screening_clo
 
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.SCREENING, S.MORE_INFORMATION_REQUESTED])
-def test_withdrawing_cancels_the_screening_clock_with_the_reason(state):
-    referral = referral_at(london(2026, 12, 24, 10, 0), state=state)
+def test_withdrawing_cancels_the_screening_clock_with_the_reason(time_machine, state):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0), state=state)
     moment = london(2026, 12, 29, 11, 0)
-    with time_machine.travel(moment, tick=False):
-        services.referral_withdraw(
-            referral=referral, by=referral.people["dsl"], reason="Sent to the wrong service."
-        )
+    time_machine.move_to(moment, tick=False)
+    services.referral_withdraw(
+        referral=referral, by=referral.people["dsl"], reason="Sent to the wrong service."
+    )
 
     [deadline] = deadlines(referral, "screening_decision")
     assert deadline.status == DeadlineStatus.CANCELLED
@@ -311,11 +316,11 @@ def test_withdrawing_cancels_the_screening_clock_with_the_reason(state):
 # --- panel_threshold_decision ---------------------------------------------------------------
 
 
-def test_accepting_to_panel_starts_the_panel_clock_ten_working_days_out():
+def test_accepting_to_panel_starts_the_panel_clock_ten_working_days_out(time_machine):
     # Accepted Wednesday 23 Dec 2026 11:00. Ten working days after the 23rd:
     # 24, 29, 30, 31 Dec (25 and 28 Dec bank holidays), 4, 5, 6, 7, 8, 11 Jan (1 Jan bank
     # holiday) -> due Monday 11 Jan 2027 at 17:00.
-    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
+    referral = referral_at(time_machine, london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
 
     deadline = clock(referral, "panel_threshold_decision")
     assert deadline.started_at == london(2026, 12, 23, 11, 0)
@@ -330,55 +335,55 @@ def test_accepting_to_panel_starts_the_panel_clock_ten_working_days_out():
     assert (screening.status, screening.on_time) == (DeadlineStatus.MET, True)
 
 
-def test_the_panel_clock_does_not_start_before_the_referral_reaches_the_panel():
-    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.SCREENING)
+def test_the_panel_clock_does_not_start_before_the_referral_reaches_the_panel(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 23, 11, 0), state=S.SCREENING)
     assert deadlines(referral, "panel_threshold_decision") == []
 
 
-def _panel_asks_and_school_answers(referral):
+def _panel_asks_and_school_answers(time_machine, referral):
     people = referral.people
-    with time_machine.travel(london(2026, 12, 30, 10, 0), tick=False):
-        referral = services.referral_request_information(
-            referral=referral,
-            by=people["panel_member"],
-            message="What has the school done about the bus?",
-        )
-    with time_machine.travel(london(2027, 1, 5, 10, 0), tick=False):
-        referral = services.referral_provide_information(
-            referral=referral, by=people["dsl"], response="A member of staff rides it."
-        )
+    time_machine.move_to(london(2026, 12, 30, 10, 0), tick=False)
+    referral = services.referral_request_information(
+        referral=referral,
+        by=people["panel_member"],
+        message="What has the school done about the bus?",
+    )
+    time_machine.move_to(london(2027, 1, 5, 10, 0), tick=False)
+    referral = services.referral_provide_information(
+        referral=referral, by=people["dsl"], response="A member of staff rides it."
+    )
     assert referral.state == S.AWAITING_PANEL
     return referral
 
 
-def test_the_panel_asking_for_information_keeps_the_panel_clock_running():
-    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
-    referral = _panel_asks_and_school_answers(referral)
+def test_the_panel_asking_for_information_keeps_the_panel_clock_running(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
+    referral = _panel_asks_and_school_answers(time_machine, referral)
 
     assert [(d.status, d.due_at) for d in deadlines(referral, "panel_threshold_decision")] == [
         (DeadlineStatus.RUNNING, london(2027, 1, 11, 17, 0))
     ]
 
 
-def test_the_panel_asking_for_information_does_not_restart_the_screening_clock():
-    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
-    referral = _panel_asks_and_school_answers(referral)
+def test_the_panel_asking_for_information_does_not_restart_the_screening_clock(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
+    referral = _panel_asks_and_school_answers(time_machine, referral)
 
     [screening] = deadlines(referral, "screening_decision")
     assert (screening.status, screening.on_time) == (DeadlineStatus.MET, True)
 
 
-def test_withdrawing_while_the_panel_waits_for_an_answer_cancels_the_panel_clock():
-    referral = referral_at(london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
+def test_withdrawing_while_the_panel_waits_for_an_answer_cancels_the_panel_clock(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 23, 11, 0), state=S.AWAITING_PANEL)
     people = referral.people
-    with time_machine.travel(london(2026, 12, 30, 10, 0), tick=False):
-        referral = services.referral_request_information(
-            referral=referral, by=people["panel_member"], message="Who else is involved?"
-        )
-    with time_machine.travel(london(2027, 1, 4, 10, 0), tick=False):
-        services.referral_withdraw(
-            referral=referral, by=people["dsl"], reason="Handled by the school's trust."
-        )
+    time_machine.move_to(london(2026, 12, 30, 10, 0), tick=False)
+    referral = services.referral_request_information(
+        referral=referral, by=people["panel_member"], message="Who else is involved?"
+    )
+    time_machine.move_to(london(2027, 1, 4, 10, 0), tick=False)
+    services.referral_withdraw(
+        referral=referral, by=people["dsl"], reason="Handled by the school's trust."
+    )
 
     [deadline] = deadlines(referral, "panel_threshold_decision")
     assert deadline.status == DeadlineStatus.CANCELLED
@@ -389,8 +394,8 @@ def test_withdrawing_while_the_panel_waits_for_an_answer_cancels_the_panel_clock
 # --- one running clock per subject -----------------------------------------------------------
 
 
-def test_a_second_running_clock_of_the_same_kind_is_refused_by_the_database():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
+def test_a_second_running_clock_of_the_same_kind_is_refused_by_the_database(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
     screening = timescale(referral.school.authority, "screening_decision")
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -403,8 +408,8 @@ def test_a_second_running_clock_of_the_same_kind_is_refused_by_the_database():
     assert len(deadlines(referral, "screening_decision")) == 1
 
 
-def test_a_new_clock_may_start_once_the_previous_one_has_stopped():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
+def test_a_new_clock_may_start_once_the_previous_one_has_stopped(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
     screening = timescale(referral.school.authority, "screening_decision")
     clocks.stop_clock(
         timescale=screening,
@@ -424,7 +429,7 @@ def test_a_new_clock_may_start_once_the_previous_one_has_stopped():
 # --- an administrator's edit ---------------------------------------------------------------
 
 
-def test_an_edited_period_changes_the_next_due_date_only_in_that_authority():
+def test_an_edited_period_changes_the_next_due_date_only_in_that_authority(time_machine):
     edited, untouched = LocalAuthorityFactory(), LocalAuthorityFactory()
     seed_timescales(edited)
     seed_timescales(untouched)
@@ -433,8 +438,8 @@ def test_an_edited_period_changes_the_next_due_date_only_in_that_authority():
     screening.save()
 
     thursday = london(2026, 12, 24, 10, 0)
-    in_edited = referral_at(thursday, school=SchoolFactory(authority=edited))
-    in_untouched = referral_at(thursday, school=SchoolFactory(authority=untouched))
+    in_edited = referral_at(time_machine, thursday, school=SchoolFactory(authority=edited))
+    in_untouched = referral_at(time_machine, thursday, school=SchoolFactory(authority=untouched))
 
     # Two working days after Thursday 24 Dec: 29 and 30 Dec.
     assert clock(in_edited, "screening_decision").due_at == london(2026, 12, 30, 17, 0)
@@ -442,8 +447,8 @@ def test_an_edited_period_changes_the_next_due_date_only_in_that_authority():
     assert clock(in_untouched, "screening_decision").due_at == london(2026, 12, 29, 17, 0)
 
 
-def test_an_edit_does_not_move_a_clock_that_is_already_running():
-    referral = referral_at(london(2026, 12, 24, 10, 0))
+def test_an_edit_does_not_move_a_clock_that_is_already_running(time_machine):
+    referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
     screening = timescale(referral.school.authority, "screening_decision")
     screening.period = 2
     screening.save()

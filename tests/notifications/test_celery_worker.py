@@ -32,11 +32,15 @@ def _wait_for(condition, seconds=30):
     return False
 
 
+# The worker runs in a thread of this process, so it reads the same pinned clock; the clock
+# ticks so that the worker's own timers run.
+@pytest.mark.time_machine(london(2026, 11, 23, 9, 0), tick=True)
 @pytest.mark.django_db(transaction=True)
-def test_worker_runs_the_sweep_and_the_reminder_arrives(real_worker):
-    referral = submitted_at(london(2026, 11, 23, 10, 0))
+def test_worker_runs_the_sweep_and_the_reminder_arrives(time_machine, real_worker):
+    referral = submitted_at(time_machine, london(2026, 11, 23, 10, 0))
     officer = referral.people["front_door"]
-    run_reminder_sweep.delay(london(2026, 11, 24, 9, 30).isoformat())
+    time_machine.move_to(london(2026, 11, 24, 9, 30), tick=True)  # the next morning's sweep
+    run_reminder_sweep.delay()
     assert _wait_for(lambda: Notification.objects.filter(user=officer).exists())
     reminder = Notification.objects.get(user=officer)
     assert reminder.stage == "reminder" and referral.reference in reminder.title

@@ -1,39 +1,42 @@
 import pytest
 
-from notifications.digest import send_digests
 from notifications.models import DigestRun, Notification
-from tests.notifications.helpers import london, submitted_at
+from tests.notifications.helpers import digests_at, london, submitted_at
 
-pytestmark = pytest.mark.django_db
+# Every journey starts with the clock pinned (before any fixture) and moves it step by step.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(london(2026, 11, 16, 9, 0), tick=False),
+]
 
 
-def test_digest_goes_to_the_front_door_once_per_slot_with_red_and_amber_by_owner():
-    late = submitted_at(london(2026, 11, 19, 10, 0))  # due Fri 20 Nov: red on Monday
+def test_digest_goes_to_the_front_door_once_per_slot_with_red_and_amber_by_owner(time_machine):
+    late = submitted_at(time_machine, london(2026, 11, 19, 10, 0))  # due Fri 20 Nov: red on Monday
     officer = late.people["front_door"]
-    send_digests(london(2026, 11, 23, 8, 0))
-    send_digests(london(2026, 11, 23, 8, 4))  # same slot again (a second beat, a retry)
+    digests_at(time_machine, london(2026, 11, 23, 8, 0))
+    digests_at(time_machine, london(2026, 11, 23, 8, 4))  # same slot again (a second beat, a retry)
     digests = Notification.objects.filter(user=officer, stage="digest")
     assert digests.count() == 1
     assert "1 red, 0 amber" in digests[0].title
     assert late.reference in digests[0].body and "The front door:" in digests[0].body
-    send_digests(london(2026, 11, 23, 12, 0))
+    digests_at(time_machine, london(2026, 11, 23, 12, 0))
     assert Notification.objects.filter(user=officer, stage="digest").count() == 2
 
 
-def test_no_digest_before_the_first_slot_or_on_a_bank_holiday():
-    submitted_at(london(2026, 12, 21, 10, 0))
-    send_digests(london(2026, 12, 22, 7, 59))
-    send_digests(london(2026, 12, 25, 8, 0))  # Christmas Day
-    send_digests(london(2026, 12, 28, 12, 0))  # Boxing Day substitute
+def test_no_digest_before_the_first_slot_or_on_a_bank_holiday(time_machine):
+    submitted_at(time_machine, london(2026, 12, 21, 10, 0))
+    digests_at(time_machine, london(2026, 12, 22, 7, 59))
+    digests_at(time_machine, london(2026, 12, 25, 8, 0))  # Christmas Day
+    digests_at(time_machine, london(2026, 12, 28, 12, 0))  # Boxing Day substitute
     assert not DigestRun.objects.exists()
 
 
-def test_digest_times_are_configurable(settings):
+def test_digest_times_are_configurable(time_machine, settings):
     settings.DIGEST_TIMES = ["09:30"]
-    submitted_at(london(2026, 11, 19, 10, 0))
-    send_digests(london(2026, 11, 23, 9, 0))
+    submitted_at(time_machine, london(2026, 11, 19, 10, 0))
+    digests_at(time_machine, london(2026, 11, 23, 9, 0))
     assert not DigestRun.objects.exists()
-    send_digests(london(2026, 11, 23, 9, 31))
+    digests_at(time_machine, london(2026, 11, 23, 9, 31))
     assert DigestRun.objects.count() >= 1
 
 

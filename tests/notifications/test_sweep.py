@@ -9,7 +9,7 @@ from django.db import connection
 from notifications import sweep
 from notifications.models import Deadline, Notification, Stage
 from tests.accounts.factories import SchoolFactory, front_door_of
-from tests.notifications.helpers import london, submitted_at
+from tests.notifications.helpers import london, submitted_at, sweep_at
 
 # Submitted Monday 23 Nov 2026 at 10:00: screening is due Tuesday 24 Nov at 17:00; the
 # reminder goes at 09:00 that day; escalation one working day after the due date.
@@ -18,6 +18,9 @@ BEFORE_REMINDER = london(2026, 11, 24, 8, 0)
 IN_REMINDER_WINDOW = london(2026, 11, 24, 9, 30)
 OVERDUE = london(2026, 11, 24, 17, 30)
 ESCALATE = london(2026, 11, 25, 17, 30)
+
+# Every journey starts with the clock pinned (before any fixture) on the Monday morning.
+pytestmark = pytest.mark.time_machine(london(2026, 11, 23, 9, 0), tick=False)
 
 
 def stages(referral):
@@ -29,21 +32,21 @@ def stages(referral):
 
 
 @pytest.mark.django_db
-def test_each_stage_goes_to_the_right_people_once():
-    referral = submitted_at(SUBMITTED)
+def test_each_stage_goes_to_the_right_people_once(time_machine):
+    referral = submitted_at(time_machine, SUBMITTED)
     fd, manager = referral.people["front_door"], referral.people["fd_manager"]
     colleague = front_door_of(referral.school.authority)
 
-    sweep.run_sweep(BEFORE_REMINDER)
+    sweep_at(time_machine, BEFORE_REMINDER)
     assert stages(referral) == []
 
-    sweep.run_sweep(IN_REMINDER_WINDOW)
-    sweep.run_sweep(IN_REMINDER_WINDOW)  # run twice: nothing more
+    sweep_at(time_machine, IN_REMINDER_WINDOW)
+    sweep_at(time_machine, IN_REMINDER_WINDOW)  # run twice: nothing more
     assert stages(referral) == sorted([("reminder", fd.email), ("reminder", colleague.email)])
 
-    sweep.run_sweep(OVERDUE)
-    sweep.run_sweep(ESCALATE)
-    sweep.run_sweep(ESCALATE)
+    sweep_at(time_machine, OVERDUE)
+    sweep_at(time_machine, ESCALATE)
+    sweep_at(time_machine, ESCALATE)
     assert stages(referral) == sorted(
         [
             ("reminder", fd.email),
@@ -59,40 +62,42 @@ def test_each_stage_goes_to_the_right_people_once():
 
 
 @pytest.mark.django_db
-def test_a_met_deadline_sends_nothing_more():
+def test_a_met_deadline_sends_nothing_more(time_machine):
     from referrals import services
 
-    referral = submitted_at(SUBMITTED)
+    referral = submitted_at(time_machine, SUBMITTED)
     services.referral_redirect(
         referral=referral, by=referral.people["front_door"], reason="Individual child."
     )
-    sweep.run_sweep(ESCALATE)
+    sweep_at(time_machine, ESCALATE)
     assert stages(referral) == []
 
 
 @pytest.mark.django_db
-def test_a_sweep_that_first_runs_after_the_due_time_sends_the_alert_not_a_stale_reminder():
-    referral = submitted_at(SUBMITTED)
-    sweep.run_sweep(OVERDUE)
+def test_a_sweep_that_first_runs_after_the_due_time_sends_the_alert_not_a_stale_reminder(
+    time_machine,
+):
+    referral = submitted_at(time_machine, SUBMITTED)
+    sweep_at(time_machine, OVERDUE)
     assert {stage for stage, _ in stages(referral)} == {"alert"}
     assert Deadline.objects.get(case_id=referral.pk).reminded_at == OVERDUE
 
 
 @pytest.mark.django_db
-def test_nobody_in_the_role_means_the_administrators_are_told():
+def test_nobody_in_the_role_means_the_administrators_are_told(time_machine):
     from accounts.models import AuthorityMembership, AuthorityRole
     from tests.accounts.factories import authority_role
 
-    referral = submitted_at(SUBMITTED)
+    referral = submitted_at(time_machine, SUBMITTED)
     admin = authority_role(referral.school.authority, AuthorityRole.ADMINISTRATOR)
     AuthorityMembership.objects.filter(role=AuthorityRole.FRONT_DOOR).delete()
-    sweep.run_sweep(IN_REMINDER_WINDOW)
+    sweep_at(time_machine, IN_REMINDER_WINDOW)
     assert stages(referral) == [("reminder", admin.email)]
 
 
 @pytest.mark.django_db
-def test_an_interrupted_sweep_rerun_sends_only_the_rest(monkeypatch):
-    referrals = [submitted_at(SUBMITTED, school=SchoolFactory()) for _ in range(5)]
+def test_an_interrupted_sweep_rerun_sends_only_the_rest(time_machine, monkeypatch):
+    referrals = [submitted_at(time_machine, SUBMITTED, school=SchoolFactory()) for _ in range(5)]
     monkeypatch.setattr(sweep, "BATCH", 2)
     real = sweep.recipients
     calls = {"n": 0}
@@ -105,21 +110,21 @@ def test_an_interrupted_sweep_rerun_sends_only_the_rest(monkeypatch):
 
     monkeypatch.setattr(sweep, "recipients", dies_on_second_batch)
     with pytest.raises(SystemExit):
-        sweep.run_sweep(IN_REMINDER_WINDOW)
+        sweep_at(time_machine, IN_REMINDER_WINDOW)
     assert Notification.objects.filter(stage=Stage.REMINDER).count() == 2  # first batch only
 
     monkeypatch.setattr(sweep, "recipients", real)
-    sweep.run_sweep(IN_REMINDER_WINDOW)
+    sweep_at(time_machine, IN_REMINDER_WINDOW)
     for referral in referrals:
         assert stages(referral) == [("reminder", referral.people["front_door"].email)]
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_message_for_the_same_stage():
+def test_the_database_refuses_a_second_message_for_the_same_stage(time_machine):
     from django.db import IntegrityError, transaction
 
-    referral = submitted_at(SUBMITTED)
-    sweep.run_sweep(IN_REMINDER_WINDOW)
+    referral = submitted_at(time_machine, SUBMITTED)
+    sweep_at(time_machine, IN_REMINDER_WINDOW)
     first = Notification.objects.get(deadline__case_id=referral.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(
@@ -132,22 +137,23 @@ def test_the_database_refuses_a_second_message_for_the_same_stage():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_send_each_message_once():
-    referrals = [submitted_at(SUBMITTED, school=SchoolFactory()) for _ in range(20)]
+def test_two_sweeps_at_once_send_each_message_once(time_machine):
+    referrals = [submitted_at(time_machine, SUBMITTED, school=SchoolFactory()) for _ in range(20)]
     barrier = threading.Barrier(2)
     errors = []
 
-    def sweep_at(moment):
+    def sweep_now():
         try:
             barrier.wait(timeout=10)
-            sweep.run_sweep(moment)
+            sweep.run_sweep()
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
             connection.close()
 
     for moment in (IN_REMINDER_WINDOW, ESCALATE):
-        threads = [threading.Thread(target=sweep_at, args=(moment,)) for _ in range(2)]
+        time_machine.move_to(moment)  # both workers read the same pinned clock
+        threads = [threading.Thread(target=sweep_now) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -159,26 +165,28 @@ def test_two_sweeps_at_once_send_each_message_once():
 
 
 @pytest.mark.django_db
-def test_sweep_queries_do_not_grow_with_the_number_due(django_assert_max_num_queries):
+def test_sweep_queries_do_not_grow_with_the_number_due(time_machine, django_assert_max_num_queries):
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(2):
-        submitted_at(SUBMITTED, school=SchoolFactory())
+        submitted_at(time_machine, SUBMITTED, school=SchoolFactory())
     with CaptureQueriesContext(conn) as few:
-        sweep.run_sweep(IN_REMINDER_WINDOW)
+        sweep_at(time_machine, IN_REMINDER_WINDOW)
     for _ in range(12):
-        submitted_at(SUBMITTED, school=SchoolFactory())
+        submitted_at(time_machine, SUBMITTED, school=SchoolFactory())
     with django_assert_max_num_queries(len(few)):
-        sweep.run_sweep(IN_REMINDER_WINDOW)
+        sweep_at(time_machine, IN_REMINDER_WINDOW)
     assert Notification.objects.filter(stage="reminder").count() == 14
 
 
 @pytest.mark.django_db
-def test_run_reminders_command(capsys, mailoutbox):
+def test_run_reminders_command(time_machine, capsys, mailoutbox):
     from django.core.management import call_command
 
-    referral = submitted_at(SUBMITTED)
+    referral = submitted_at(time_machine, SUBMITTED)
+    # --now names the moment to sweep as of; the clock is there too.
+    time_machine.move_to(IN_REMINDER_WINDOW)
     call_command("run_reminders", "--now", IN_REMINDER_WINDOW.isoformat())
     assert "1 reminders, 0 alerts, 0 escalations; 1 emails sent" in capsys.readouterr().out
     assert mailoutbox[0].to == [referral.people["front_door"].email]

@@ -238,7 +238,7 @@ def test_decision_page_records_the_decision_and_refuses_bad_input(client):
         "advice": "",
         "lead_practitioner": people["practitioner"].pk,
         "lead_team": people["team"].pk,
-        "start_by": "2026-12-14",
+        "start_by": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
     }
     page = client.post(url, data).content.decode()
     assert "There is a problem" in page and "does not fit universal / early help" in page

@@ -158,17 +158,17 @@ MATRIX = [(name, url, role, codes[role]) for name, url, codes in PAGES for role 
 
 
 @pytest.mark.parametrize(
-    ("page", "url", "role", "expected"),
+    ("page_name", "url", "role", "expected"),
     MATRIX,
-    ids=[f"{page}-{role}" for page, _u, role, _c in MATRIX],
+    ids=[f"{name}-{role}" for name, _u, role, _c in MATRIX],
 )
-def test_role_by_page_matrix(client, world, page, url, role, expected):
+def test_role_by_page_matrix(client, world, page_name, url, role, expected):
     person = world["people"][role]
     if person is not None:
         client.force_login(person)
     ids = {key: world[key].pk for key in ("draft", "submitted", "at_panel", "more_info")}
     response = client.get(url.format(**ids))
-    assert response.status_code == expected, f"{role} on {page}"
+    assert response.status_code == expected, f"{role} on {page_name}"
 
 
 def test_dsl_of_school_a_gets_404_on_school_b_referral_and_history(client):

@@ -4,18 +4,16 @@ each action to its own date), who may do what, and closing with outcomes."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from notifications.models import Deadline, DeadlineStatus, Notification
-from notifications.sweep import run_sweep
 from referrals import plan_services
 from referrals.choices import ReferralState
 from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import CaseOutcome, CasePlan, PlanAction, SchoolReferral
 from referrals.plan_models import ActionState, PlanState
-from tests.notifications.helpers import london
+from tests.notifications.helpers import london, sweep_at
 from tests.referrals.plan_factories import decided_case, in_days, plan_with_actions
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +52,18 @@ def reviewed(plan, by, decision="continue"):
 # --- clocks ---------------------------------------------------------------------------------
 
 
-def test_opening_a_plan_starts_the_plan_agreed_clock_and_agreeing_meets_it():
-    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):  # Monday
-        case, plan, _ = plan_with_actions()
-        agreed_clock = running(plan, "plan_agreed")
-        # 10 working days after Monday 23 November: Monday 7 December, end of the day.
-        assert agreed_clock.due_at == london(2026, 12, 7, 17, 0)
-        assert agreed_clock.owner == case.people["practitioner"]
+@pytest.mark.time_machine(london(2026, 11, 23, 10, 0), tick=False)  # Monday
+def test_opening_a_plan_starts_the_plan_agreed_clock_and_agreeing_meets_it(time_machine):
+    case, plan, _ = plan_with_actions()
+    agreed_clock = running(plan, "plan_agreed")
+    # 10 working days after Monday 23 November: Monday 7 December, end of the day.
+    assert agreed_clock.due_at == london(2026, 12, 7, 17, 0)
+    assert agreed_clock.owner == case.people["practitioner"]
 
-    with time_machine.travel(london(2026, 11, 30, 10, 0), tick=False):
-        plan = plan_services.plan_agree(
-            plan=plan, by=case.people["practitioner"], agreed_with="DSL, police, lead"
-        )
+    time_machine.move_to(london(2026, 11, 30, 10, 0), tick=False)
+    plan = plan_services.plan_agree(
+        plan=plan, by=case.people["practitioner"], agreed_with="DSL, police, lead"
+    )
     (done,) = clocks(plan, "plan_agreed")
     assert done.status == DeadlineStatus.MET and done.on_time
     assert plan.state == PlanState.AGREED
@@ -74,69 +72,69 @@ def test_opening_a_plan_starts_the_plan_agreed_clock_and_agreeing_meets_it():
     assert SchoolReferral.objects.get(pk=case.pk).state == ReferralState.REVIEW
 
 
-def test_reviews_fall_due_three_months_after_agreement_then_every_six_months():
-    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):
-        case, plan, _ = plan_with_actions(agree=True)
+@pytest.mark.time_machine(london(2026, 11, 23, 10, 0), tick=False)
+def test_reviews_fall_due_three_months_after_agreement_then_every_six_months(time_machine):
+    case, plan, _ = plan_with_actions(agree=True)
     lead = case.people["practitioner"]
-    with time_machine.travel(london(2027, 2, 22, 10, 0), tick=False):
-        plan = reviewed(plan, lead)
+    time_machine.move_to(london(2027, 2, 22, 10, 0), tick=False)
+    plan = reviewed(plan, lead)
     (first,) = clocks(plan, "plan_review")
     assert first.status == DeadlineStatus.MET and first.on_time
     assert plan.state == PlanState.REVIEWED
     assert running(plan, "plan_review_next").due_at == london(2027, 8, 23, 17, 0)
 
-    with time_machine.travel(london(2027, 8, 20, 10, 0), tick=False):
-        plan = reviewed(plan, lead)
+    time_machine.move_to(london(2027, 8, 20, 10, 0), tick=False)
+    plan = reviewed(plan, lead)
     six_monthly = clocks(plan, "plan_review_next")
     assert [d.status for d in six_monthly] == [DeadlineStatus.MET, DeadlineStatus.RUNNING]
     assert six_monthly[1].due_at == london(2028, 2, 21, 17, 0)
     assert plan.reviews.count() == 2
 
 
-def test_a_missed_review_alerts_the_lead_once():
-    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):
-        case, plan, _ = plan_with_actions(agree=True)
+@pytest.mark.time_machine(london(2026, 11, 23, 10, 0), tick=False)
+def test_a_missed_review_alerts_the_lead_once(time_machine):
+    case, plan, _ = plan_with_actions(agree=True)
     lead = case.people["practitioner"]
     review = running(plan, "plan_review")
 
-    run_sweep(now=review.due_at + dt.timedelta(hours=1))
-    run_sweep(now=review.due_at + dt.timedelta(hours=2))
+    sweep_at(time_machine, review.due_at + dt.timedelta(hours=1))
+    sweep_at(time_machine, review.due_at + dt.timedelta(hours=2))
 
     alerts = Notification.objects.filter(deadline=review, stage="alert")
     assert [n.user for n in alerts] == [lead]
 
 
-def test_each_action_is_a_clock_to_its_own_date_that_reminds_its_owner():
-    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):
-        case, plan, (action,) = plan_with_actions(owners=("police",))
+@pytest.mark.time_machine(london(2026, 11, 23, 10, 0), tick=False)
+def test_each_action_is_a_clock_to_its_own_date_that_reminds_its_owner(time_machine):
+    case, plan, (action,) = plan_with_actions(owners=("police",))
     clock = running(action, "plan_action")
     assert clock.due_at == london(2026, 12, 7, 17, 0)  # due_on 14 days on, end of that day
     assert clock.reminder_at == london(2026, 12, 2, 17, 0)  # 3 working days before
     assert clock.owner == case.people["police"]
     assert clock.case_url == reverse("plan_action", args=[action.pk])
 
-    run_sweep(now=clock.reminder_at + dt.timedelta(minutes=1))
+    sweep_at(time_machine, clock.reminder_at + dt.timedelta(minutes=1))
     assert list(Notification.objects.filter(deadline=clock).values_list("user", flat=True)) == [
         case.people["police"].pk
     ]
 
-    with time_machine.travel(london(2026, 12, 1, 10, 0), tick=False):
-        plan_services.action_done(
-            action=action, by=case.people["police"], evidence_of_impact="Patrols at the stop."
-        )
+    time_machine.move_to(london(2026, 12, 1, 10, 0), tick=False)
+    plan_services.action_done(
+        action=action, by=case.people["police"], evidence_of_impact="Patrols at the stop."
+    )
     (stopped,) = clocks(action, "plan_action")
     assert stopped.status == DeadlineStatus.MET and stopped.on_time
 
 
+@pytest.mark.time_machine(london(2026, 11, 23, 10, 0), tick=False)
 def test_a_new_due_date_restarts_the_action_clock():
-    with time_machine.travel(london(2026, 11, 23, 10, 0), tick=False):
-        case, plan, (action,) = plan_with_actions()
-        plan_services.action_reschedule(
-            action=action,
-            by=case.people["practitioner"],
-            due_on=dt.date(2027, 1, 15),
-            reason="Waiting for the new timetable",
-        )
+    case, plan, (action,) = plan_with_actions()
+    plan_services.action_reschedule(
+        action=action,
+        by=case.people["practitioner"],
+        due_on=dt.date(2027, 1, 15),
+        reason="Waiting for the new timetable",
+    )
     old, new = clocks(action, "plan_action")
     assert old.status == DeadlineStatus.MET
     assert new.status == DeadlineStatus.RUNNING and new.due_at == london(2027, 1, 15, 17, 0)

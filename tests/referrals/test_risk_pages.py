@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -79,12 +78,12 @@ def assert_accessible_form(parsed):
         assert control.get("id") in parsed.label_for, control  # every control is labelled
 
 
+@pytest.mark.time_machine(MONDAY, tick=False)
 def test_the_completion_form_is_accessible_govuk_markup(client):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE)
-        assessment = immediate_of(referral)
-        client.force_login(referral.people["dsl"])
-        response = client.get(assessment.get_absolute_url())
+    referral = referral_with(SEXUAL_VIOLENCE)
+    assessment = immediate_of(referral)
+    client.force_login(referral.people["dsl"])
+    response = client.get(assessment.get_absolute_url())
     parsed = markup(response)
     assert_accessible_form(parsed)
     assert parsed.checkboxes_in_fieldset == 7  # the measures, under a legend
@@ -98,26 +97,26 @@ def test_the_completion_form_is_accessible_govuk_markup(client):
     assert "para 60" in page  # the advice's wording is used for help text
 
 
-@pytest.mark.parametrize("page", ["review", "close"])
-def test_the_review_and_close_forms_are_accessible(client, page):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE)
-        assessment = completed(referral)
-        client.force_login(referral.people["dsl"])
-        response = client.get(reverse(f"risk_assessment_{page}", args=[referral.pk, assessment.pk]))
+@pytest.mark.parametrize("form", ["review", "close"])
+@pytest.mark.time_machine(MONDAY, tick=False)
+def test_the_review_and_close_forms_are_accessible(client, form):
+    referral = referral_with(SEXUAL_VIOLENCE)
+    assessment = completed(referral)
+    client.force_login(referral.people["dsl"])
+    response = client.get(reverse(f"risk_assessment_{form}", args=[referral.pk, assessment.pk]))
     assert response.status_code == 200
     assert_accessible_form(markup(response))
     assert f'name="version" value="{assessment.version}"' in response.content.decode()
 
 
+@pytest.mark.time_machine(MONDAY, tick=False)
 def test_the_review_form_starts_from_the_current_level_and_measures(client):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE)
-        assessment = completed(referral)
-        client.force_login(referral.people["dsl"])
-        page = client.get(
-            reverse("risk_assessment_review", args=[referral.pk, assessment.pk])
-        ).content.decode()
+    referral = referral_with(SEXUAL_VIOLENCE)
+    assessment = completed(referral)
+    client.force_login(referral.people["dsl"])
+    page = client.get(
+        reverse("risk_assessment_review", args=[referral.pk, assessment.pk])
+    ).content.decode()
     assert 'value="high" checked' in page
     assert 'value="transport" checked' in page
     assert 'value="online_safety" checked' not in page
@@ -130,22 +129,22 @@ def test_the_consider_form_is_accessible(client):
     assert_accessible_form(markup(response))
 
 
-def test_the_detail_page_shows_the_assessment_reviews_and_history(client):
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        referral = referral_with(SEXUAL_VIOLENCE)
-        assessment = completed(referral)
-        traveller.move_to(MONDAY + dt.timedelta(days=3))
-        risk_services.risk_review(
-            assessment=assessment,
-            by=referral.people["dsl"],
-            risk_level="low",
-            measures=["trusted_adult", "online_safety"],
-            what_changed="No contact since the change of bus.",
-            young_people_say="She feels safer.",
-            next_review_on=dt.date(2026, 12, 18),
-        )
-        client.force_login(referral.people["dsl"])
-        response = client.get(assessment.get_absolute_url())
+@pytest.mark.time_machine(MONDAY, tick=False)
+def test_the_detail_page_shows_the_assessment_reviews_and_history(time_machine, client):
+    referral = referral_with(SEXUAL_VIOLENCE)
+    assessment = completed(referral)
+    time_machine.move_to(MONDAY + dt.timedelta(days=3))
+    risk_services.risk_review(
+        assessment=assessment,
+        by=referral.people["dsl"],
+        risk_level="low",
+        measures=["trusted_adult", "online_safety"],
+        what_changed="No contact since the change of bus.",
+        young_people_say="She feels safer.",
+        next_review_on=dt.date(2026, 12, 18),
+    )
+    client.force_login(referral.people["dsl"])
+    response = client.get(assessment.get_absolute_url())
     page = response.content.decode()
     parsed = markup(response)
     assert parsed.headings[0] == 1
@@ -171,12 +170,12 @@ def test_the_detail_page_shows_the_assessment_reviews_and_history(client):
     ).exists()
 
 
-def test_rag_in_words_when_the_immediate_assessment_is_overdue(client):
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        referral = referral_with(SEXUAL_VIOLENCE)
-        traveller.move_to(MONDAY + dt.timedelta(days=2))
-        client.force_login(referral.people["dsl"])
-        page = client.get(reverse("risk_assessment_list", args=[referral.pk])).content.decode()
+@pytest.mark.time_machine(MONDAY, tick=False)
+def test_rag_in_words_when_the_immediate_assessment_is_overdue(time_machine, client):
+    referral = referral_with(SEXUAL_VIOLENCE)
+    time_machine.move_to(MONDAY + dt.timedelta(days=2))
+    client.force_login(referral.people["dsl"])
+    page = client.get(reverse("risk_assessment_list", args=[referral.pk])).content.decode()
     assert "Red: overdue" in page
     assert "Immediate risk and needs assessment, due Tue 24 Nov, 17:00" in page
 
@@ -187,49 +186,49 @@ def _list_queries(client, url):
     return len(captured)
 
 
+@pytest.mark.time_machine(MONDAY, tick=False)
 def test_list_page_queries_do_not_grow_with_assessments_and_reviews(
     client, django_assert_max_num_queries
 ):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE)
-        dsl = referral.people["dsl"]
-        client.force_login(dsl)
-        url = reverse("risk_assessment_list", args=[referral.pk])
-        few = _list_queries(client, url)
-        assessment = completed(referral)
-        for n in range(3):
-            assessment = risk_services.risk_review(
-                assessment=assessment,
-                by=dsl,
-                risk_level="medium",
-                measures=["supervision"],
-                what_changed=f"Review {n}",
-                young_people_say="",
-                next_review_on=dt.date(2026, 12, 20),
-            )
-            risk_services.risk_consider(case=referral, by=dsl, needed=n % 2 == 0, reason="Seen.")
-        with django_assert_max_num_queries(few):
-            response = client.get(url)
+    referral = referral_with(SEXUAL_VIOLENCE)
+    dsl = referral.people["dsl"]
+    client.force_login(dsl)
+    url = reverse("risk_assessment_list", args=[referral.pk])
+    few = _list_queries(client, url)
+    assessment = completed(referral)
+    for n in range(3):
+        assessment = risk_services.risk_review(
+            assessment=assessment,
+            by=dsl,
+            risk_level="medium",
+            measures=["supervision"],
+            what_changed=f"Review {n}",
+            young_people_say="",
+            next_review_on=dt.date(2026, 12, 20),
+        )
+        risk_services.risk_consider(case=referral, by=dsl, needed=n % 2 == 0, reason="Seen.")
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
     page = response.content.decode()
     assert page.count("/risk-assessments/") >= 5
     assert "Consider whether a risk assessment is needed" in page
     assert CaseAccessLog.objects.filter(referral=referral, page="risk_assessments").count() == 2
 
 
+@pytest.mark.time_machine(MONDAY, tick=False)
 def test_the_case_section_adds_at_most_two_queries(django_assert_max_num_queries):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE + EXPLOITATION)
-        completed(referral)
-        risk_services.risk_consider(
-            case=referral, by=referral.people["dsl"], needed=False, reason="Covered above."
+    referral = referral_with(SEXUAL_VIOLENCE + EXPLOITATION)
+    completed(referral)
+    risk_services.risk_consider(
+        case=referral, by=referral.people["dsl"], needed=False, reason="Covered above."
+    )
+    referral = SchoolReferral.objects.get(pk=referral.pk)
+    deadlines = list(case_deadlines(referral))  # the case page has these already
+    with django_assert_max_num_queries(2):
+        html = render_to_string(
+            "referrals/risk/_case_section.html",
+            {"referral": referral, "deadlines": deadlines},
         )
-        referral = SchoolReferral.objects.get(pk=referral.pk)
-        deadlines = list(case_deadlines(referral))  # the case page has these already
-        with django_assert_max_num_queries(2):
-            html = render_to_string(
-                "referrals/risk/_case_section.html",
-                {"referral": referral, "deadlines": deadlines},
-            )
     for text in (
         "<h2",
         "Immediate risk and needs assessment (sexual violence)",
@@ -253,20 +252,20 @@ def test_the_case_section_without_any_assessment_says_so():
     assert reverse("risk_assessment_list", args=[referral.pk]) in html
 
 
+@pytest.mark.time_machine(MONDAY, tick=False)
 def test_the_case_page_shows_the_section_and_its_queries_do_not_grow(
     client, django_assert_max_num_queries
 ):
-    with time_machine.travel(MONDAY, tick=False):
-        referral = referral_with(SEXUAL_VIOLENCE)
-        dsl = referral.people["dsl"]
-        client.force_login(dsl)
-        url = reverse("referral_detail", args=[referral.pk])
-        few = _list_queries(client, url)
-        completed(referral)
-        for n in range(3):
-            risk_services.risk_consider(case=referral, by=dsl, needed=n % 2 == 0, reason="Seen.")
-        with django_assert_max_num_queries(few):
-            response = client.get(url)
+    referral = referral_with(SEXUAL_VIOLENCE)
+    dsl = referral.people["dsl"]
+    client.force_login(dsl)
+    url = reverse("referral_detail", args=[referral.pk])
+    few = _list_queries(client, url)
+    completed(referral)
+    for n in range(3):
+        risk_services.risk_consider(case=referral, by=dsl, needed=n % 2 == 0, reason="Seen.")
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
     page = response.content.decode()
     assert 'id="risk-assessments"' in page
     assert page.count("Risk assessment (considered case by case)") == 3

@@ -21,11 +21,11 @@ def _get(client, user, name, assessment, **kwargs):
 
 
 @pytest.mark.parametrize("state", [A.PLANNED, A.IN_PROGRESS, A.FINDINGS_DRAFTED])
-@pytest.mark.parametrize("page", [*READ_PAGES, "school_assessment_report_pdf"])
-def test_a_dsl_cannot_see_the_assessment_before_it_is_shared(client, state, page):
+@pytest.mark.parametrize("url_name", [*READ_PAGES, "school_assessment_report_pdf"])
+def test_a_dsl_cannot_see_the_assessment_before_it_is_shared(client, state, url_name):
     assessment = in_state(state)
     dsl = assessment.people["dsl"]
-    assert _get(client, dsl, page, assessment).status_code == 404
+    assert _get(client, dsl, url_name, assessment).status_code == 404
     assert not SchoolAssessment.objects.visible_to(dsl).exists()
     response = client.get(reverse("school_assessment_list"))
     assert reverse("school_assessment_detail", args=[assessment.pk]) not in response.text

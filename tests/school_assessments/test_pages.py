@@ -227,24 +227,24 @@ def _grow(assessment, count):
     return assessment
 
 
-@pytest.mark.parametrize("page", ["school_assessment_detail", "school_assessment_report"])
+@pytest.mark.parametrize("url_name", ["school_assessment_detail", "school_assessment_report"])
 @pytest.mark.parametrize("state", [A.IN_PROGRESS, A.SHARED_WITH_SCHOOL])
 def test_workspace_queries_do_not_grow_with_its_content(
-    client, django_assert_max_num_queries, page, state
+    client, django_assert_max_num_queries, url_name, state
 ):
     assessment = in_state(state)
     client.force_login(assessment.people["practitioner"])
-    assert client.get(_url(page, assessment)).status_code == 200
+    assert client.get(_url(url_name, assessment)).status_code == 200
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get(_url(page, assessment))
+        client.get(_url(url_name, assessment))
     _grow(assessment, 8)
     with django_assert_max_num_queries(len(few)):
-        response = client.get(_url(page, assessment))
+        response = client.get(_url(url_name, assessment))
     assert response.status_code == 200
-    assert response.text.count("Group ") >= 8 or page == "school_assessment_detail"
+    assert response.text.count("Group ") >= 8 or url_name == "school_assessment_detail"
 
 
 def test_list_queries_do_not_grow_with_assessments(client, django_assert_max_num_queries):

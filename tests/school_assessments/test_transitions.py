@@ -5,7 +5,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from accounts.models import AuthorityRole
 from notifications.models import Deadline, DeadlineStatus
@@ -220,14 +219,13 @@ def test_free_text_refuses_markup():
     assert "findings" in refused.value.problems
 
 
-def test_the_clock_runs_45_working_days_from_the_referral_and_stops_met_at_completion():
-    submitted = dt.datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)  # a Monday
-    with time_machine.travel(submitted, tick=False):
-        referral = awaiting_panel()
-    with time_machine.travel(dt.datetime(2026, 3, 9, 11, 0, tzinfo=LONDON), tick=False):
-        decision_record(
-            referral=referral, by=referral.people["panel_member"], **decision_args(referral)
-        )
+@pytest.mark.time_machine(dt.datetime(2026, 3, 2, 10, 0, tzinfo=LONDON), tick=False)  # a Monday
+def test_the_clock_runs_45_working_days_from_the_referral_and_stops_met_at_completion(time_machine):
+    referral = awaiting_panel()
+    time_machine.move_to(dt.datetime(2026, 3, 9, 11, 0, tzinfo=LONDON), tick=False)
+    decision_record(
+        referral=referral, by=referral.people["panel_member"], **decision_args(referral)
+    )
     assessment = SchoolAssessment.objects.get(referral=referral)
     clock = Deadline.objects.get(subject_id=assessment.pk, timescale__key="school_assessment")
     assert clock.status == DeadlineStatus.RUNNING
@@ -241,20 +239,20 @@ def test_the_clock_runs_45_working_days_from_the_referral_and_stops_met_at_compl
 
     assessment.people = referral.people
     lead = referral.people["practitioner"]
-    with time_machine.travel(dt.datetime(2026, 4, 20, 9, 30, tzinfo=LONDON), tick=False):
-        assessment = services.assessment_start(assessment=assessment, by=lead)
-        assessment.people = referral.people
-        for domain in Domain.values:
-            assessment = fill_domain(assessment, domain)
-        assessment = add_method(assessment)
-        assessment = write_findings(assessment)
-        assessment = services.assessment_draft_findings(assessment=assessment, by=lead)
-        assessment = services.assessment_share(assessment=assessment, by=lead)
-        clock.refresh_from_db()
-        assert clock.status == DeadlineStatus.RUNNING  # still running while shared
+    time_machine.move_to(dt.datetime(2026, 4, 20, 9, 30, tzinfo=LONDON), tick=False)
+    assessment = services.assessment_start(assessment=assessment, by=lead)
+    assessment.people = referral.people
+    for domain in Domain.values:
+        assessment = fill_domain(assessment, domain)
+    assessment = add_method(assessment)
+    assessment = write_findings(assessment)
+    assessment = services.assessment_draft_findings(assessment=assessment, by=lead)
+    assessment = services.assessment_share(assessment=assessment, by=lead)
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.RUNNING  # still running while shared
     completed_at = dt.datetime(2026, 5, 6, 15, 0, tzinfo=LONDON)
-    with time_machine.travel(completed_at, tick=False):
-        services.assessment_complete(assessment=assessment, by=lead)
+    time_machine.move_to(completed_at, tick=False)
+    services.assessment_complete(assessment=assessment, by=lead)
     clock.refresh_from_db()
     assert clock.status == DeadlineStatus.MET
     assert clock.stopped_at == completed_at
