@@ -279,10 +279,14 @@ class AuthorityRole(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door officer"
     PARTNER = "partner", "Partner agency contact"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The last stop of every escalation route: told of what nobody else can act on, such
+    # as an email that could not be delivered.
+    DUTY_MANAGER = "duty_manager", "Duty manager"
 
 
 class AuthorityMembership(models.Model):
-    """Roles held for a whole authority: front door, partner agency contact, administrator."""
+    """Roles held for a whole authority: front door, partner agency contact, administrator,
+    duty manager."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authority_memberships")
     authority = models.ForeignKey(

@@ -19,6 +19,7 @@ class Roles:
     front_door_authority_ids: frozenset = field(default_factory=frozenset)
     partner_authority_ids: frozenset = field(default_factory=frozenset)
     admin_authority_ids: frozenset = field(default_factory=frozenset)
+    duty_manager_authority_ids: frozenset = field(default_factory=frozenset)
     panel_ids: frozenset = field(default_factory=frozenset)
     chaired_panel_ids: frozenset = field(default_factory=frozenset)
     team_ids: frozenset = field(default_factory=frozenset)  # practitioner
@@ -54,6 +55,7 @@ class Roles:
             front_door_authority_ids=frozenset(by_authority[AuthorityRole.FRONT_DOOR]),
             partner_authority_ids=frozenset(by_authority[AuthorityRole.PARTNER]),
             admin_authority_ids=frozenset(by_authority[AuthorityRole.ADMINISTRATOR]),
+            duty_manager_authority_ids=frozenset(by_authority[AuthorityRole.DUTY_MANAGER]),
             panel_ids=frozenset(panels),
             chaired_panel_ids=frozenset(chaired),
             team_ids=frozenset(teams),
@@ -89,6 +91,10 @@ class Roles:
     @property
     def is_administrator(self):
         return bool(self.admin_authority_ids)
+
+    @property
+    def is_duty_manager(self):
+        return bool(self.duty_manager_authority_ids)
 
     @property
     def holds_case_role(self):

@@ -146,6 +146,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "school-referrals@localhost")
+# A message is locked while it is sent: the server's answer is awaited this long at most.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+# /healthz and the banner report the outbox stalled when a due email waits longer than this.
+OUTBOX_STALE_MINUTES = int(os.environ.get("OUTBOX_STALE_MINUTES", "10"))
 
 # Celery on Redis. In the demo (CELERY_TASK_ALWAYS_EAGER=1) tasks run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -157,6 +161,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A web request queues at most a nudge to the outbox: with the broker down or hung it gives up
+# within about two seconds and the beat's next drain sends the messages.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,  # publishing only: the worker's own connection retries by its settings
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+}
 
 SITE_NAME = os.environ.get("SITE_NAME", "School context referrals")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
@@ -174,7 +186,8 @@ def _beat_schedule():
         "reminder-sweep": {
             "task": "notifications.tasks.run_reminder_sweep",
             "schedule": REMINDER_SWEEP_MINUTES * 60.0,
-        }
+        },
+        "outbox-drain": {"task": "notifications.tasks.drain_outbox", "schedule": 60.0},
     }
     for text in DIGEST_TIMES:  # working days are checked by the task (bank holidays too)
         hour, minute = text.split(":")

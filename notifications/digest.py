@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, Team, TeamMembership
-from notifications import email
+from notifications import outbox
 from notifications.models import Deadline, DeadlineStatus, DigestRun, Notification, OwnerRole
 from notifications.workdays import WorkingCalendar
 
@@ -98,7 +98,7 @@ def _send(authority, audience, name, deadlines, people, slot, now):
                 )
                 for user_id in sorted(people)
             )
-            email.send_after_commit()
+            outbox.nudge()
     except IntegrityError:  # this slot has already gone out to this audience
         return 0
     return len(people)

@@ -1,12 +1,14 @@
-"""Is the reminder sweep running? Are the database and Redis answering?"""
+"""Is the reminder sweep running (and so the beat)? Are emails leaving the outbox? Are the
+database and Redis answering?"""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 
-from notifications.models import SweepRun
+from notifications.models import Notification, SweepRun
 
 STALE_AFTER_INTERVALS = 3
 
@@ -20,6 +22,20 @@ def sweep_is_stale(now=None):
     run = last_sweep()
     limit = dt.timedelta(minutes=settings.REMINDER_SWEEP_MINUTES * STALE_AFTER_INTERVALS)
     return run is None or now - run.finished_at > limit
+
+
+def outbox_wait(now=None):
+    """How long the longest-waiting due email has waited, in seconds (None: nothing due)."""
+    now = now or timezone.now()
+    oldest = Notification.objects.filter(
+        email_status=Notification.Email.PENDING, email_next_attempt_at__lte=now
+    ).aggregate(oldest=Min("email_next_attempt_at"))["oldest"]
+    return (now - oldest).total_seconds() if oldest else None
+
+
+def outbox_is_stalled(now=None):
+    waited = outbox_wait(now)
+    return waited is not None and waited > settings.OUTBOX_STALE_MINUTES * 60
 
 
 def check():
@@ -46,8 +62,17 @@ def check():
         stale = sweep_is_stale()
         details["reminders"] = "not running" if stale else "ok"
         details["last_sweep"] = run.finished_at.isoformat() if run else None
+        waited = outbox_wait()
+        stalled = waited is not None and waited > settings.OUTBOX_STALE_MINUTES * 60
+        details["outbox"] = "stalled" if stalled else "ok"
+        details["outbox_oldest_due_seconds"] = round(waited) if waited is not None else None
+        # A refused address is one person's problem, told to the duty managers; it does not
+        # make the service unhealthy, but it is counted here until someone acts on it.
+        details["outbox_failed"] = Notification.objects.filter(
+            email_status=Notification.Email.FAILED
+        ).count()
     healthy = all(
         details.get(k) in ("ok",) or str(details.get(k)).startswith("not used")
-        for k in ("database", "redis", "reminders")
+        for k in ("database", "redis", "reminders", "outbox")
     )
     return healthy, details

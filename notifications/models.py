@@ -4,10 +4,13 @@ The catalogue (Timescale) says what starts and stops each clock; a Deadline is o
 clock; a Notification is one message to one person, unique per deadline, stage and person
 so that nothing is ever sent twice. Case records are known only by content type and id."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import LocalAuthority, Team
@@ -205,13 +208,14 @@ class Deadline(models.Model):
 
 
 class Notification(models.Model):
-    """A message in one person's inbox, also emailed. Unique per deadline, stage and person:
-    the database, not the sweep's care, makes every reminder go out once."""
+    """A message in one person's inbox, and the outbox row of its email (notifications.outbox
+    delivers it). Unique per deadline, stage and person: the database, not the sweep's care,
+    makes every reminder go out once."""
 
     class Email(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
+        PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
         NOT_SENT = "not_sent", "Not sent"
 
     user = models.ForeignKey(
@@ -227,17 +231,24 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(default=timezone.now)
+    email_error = models.TextField(blank=True, help_text="Why the email failed or was not sent.")
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(  # the outbox's queue, in the order it is drained
+                fields=["email_next_attempt_at", "id"],
+                name="notification_outbox",
+                condition=Q(email_status="pending"),
+            ),
             models.Index(
                 fields=["created_at"],
-                name="notification_email_pending",
-                condition=Q(email_status="pending"),
+                name="notification_email_failed",
+                condition=Q(email_status="failed"),
             ),
         ]
         constraints = [
@@ -250,6 +261,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def message_id(self):
+        """The email's Message-ID: the same on every attempt, so a receiving system can drop a
+        duplicate (docs/decisions/0004)."""
+        domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<notification-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 class SweepRun(models.Model):

@@ -14,14 +14,14 @@ _started = threading.Event()
 
 
 def _loop():
-    from notifications import digest, email, sweep
+    from notifications import digest, outbox, sweep
 
     while True:
         close_old_connections()
         try:
             run = sweep.run_sweep()
             digest.send_digests()
-            email.send_pending()
+            outbox.drain()
             log.info(
                 "demo sweep: %s reminders, %s alerts, %s escalations",
                 run.reminders,

@@ -75,3 +75,46 @@ def _running(condition):
 
 def unread_count(user):
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def undelivered_for(user):
+    """Failed emails of the people of the authorities this person is duty manager for, newest
+    first. A duty manager sees who, what (the title) and why, never the message's body."""
+    from accounts.models import (
+        AuthorityMembership,
+        PanelMembership,
+        SchoolMembership,
+        TeamMembership,
+    )
+
+    authorities = Roles.for_user(user).duty_manager_authority_ids
+    if not authorities:
+        return Notification.objects.none()
+    people = (
+        Q(
+            user_id__in=AuthorityMembership.objects.filter(authority_id__in=authorities).values(
+                "user_id"
+            )
+        )
+        | Q(
+            user_id__in=SchoolMembership.objects.filter(
+                school__authority_id__in=authorities
+            ).values("user_id")
+        )
+        | Q(
+            user_id__in=TeamMembership.objects.filter(team__authority_id__in=authorities).values(
+                "user_id"
+            )
+        )
+        | Q(
+            user_id__in=PanelMembership.objects.filter(panel__authority_id__in=authorities).values(
+                "user_id"
+            )
+        )
+        | Q(deadline__authority_id__in=authorities)
+    )
+    return (
+        Notification.objects.filter(people, email_status=Notification.Email.FAILED)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )

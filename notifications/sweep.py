@@ -7,7 +7,7 @@ How "exactly once" holds with several workers, beats and crashes:
   transaction: a sweep killed half-way commits nothing, and the next sweep does it all;
 - a unique constraint on (deadline, stage, person) refuses a second message whatever
   happens above.
-Emails are sent after commit from the stored messages (notifications.email).
+Emails are sent from the stored messages by the outbox (notifications.outbox).
 
 The sweep reads through partial indexes holding only the deadlines still waiting for each
 stage, so its cost follows the number due, not the number that exist."""
@@ -15,7 +15,7 @@ stage, so its cost follows the number due, not the number that exist."""
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import email
+from notifications import outbox
 from notifications.models import (
     Deadline,
     DeadlineStatus,
@@ -67,9 +67,11 @@ def run_sweep(now=None):
     for stage, due_field, stamp in STAGES:
         counts[stage] = 0
         while True:
-            sent = _sweep_batch(stage, due_field, stamp, now)
-            counts[stage] += sent
-            if sent < BATCH:
+            # Counted: the messages written, not the clocks stamped (a clock with nobody to
+            # tell is stamped but reaches no one).
+            stamped, written = _sweep_batch(stage, due_field, stamp, now)
+            counts[stage] += written
+            if stamped < BATCH:
                 break
     run.reminders = counts[Stage.REMINDER]
     run.alerts = counts[Stage.ALERT]
@@ -93,7 +95,7 @@ def _sweep_batch(stage, due_field, stamp, now):
             .values_list(*COLUMNS, named=True)[:BATCH]
         )
         if not batch:
-            return 0
+            return 0, 0
         names = dict(
             Timescale.objects.filter(pk__in={d.timescale_id for d in batch}).values_list(
                 "pk", "name"
@@ -112,8 +114,8 @@ def _sweep_batch(stage, due_field, stamp, now):
         Notification.objects.bulk_create(messages, ignore_conflicts=True)
         # Bookkeeping stamps on the clock, not case data: one statement for the batch.
         Deadline.objects.filter(pk__in=[d.pk for d in batch]).update(**{stamp: now})
-        email.send_after_commit()
-    return len(batch)
+        outbox.nudge()
+    return len(batch), len(messages)
 
 
 def _messages(deadline, name, stage, user_ids, now):

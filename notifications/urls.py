@@ -6,6 +6,12 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.mark_read, name="notification_read"),
     path("inbox/read-all/", views.mark_all_read, name="notifications_read_all"),
+    path("inbox/undelivered/", views.undelivered, name="undelivered"),
+    path(
+        "inbox/undelivered/<int:pk>/try-again/",
+        views.undelivered_try_again,
+        name="undelivered_try_again",
+    ),
     path("deadlines/mine/", views.mine, name="my_deadlines"),
     path("deadlines/team/", views.team, name="team_deadlines"),
     path("healthz", views.healthz, name="healthz"),

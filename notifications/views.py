@@ -1,13 +1,17 @@
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Roles
 from notifications import health
 from notifications.models import Notification
-from notifications.selectors import my_deadlines, team_deadlines
+from notifications.selectors import my_deadlines, team_deadlines, undelivered_for
+from notifications.services import email_try_again
 
 
 @login_required
@@ -65,6 +69,24 @@ def team(request):
         "My team's deadlines",
         "Deadlines of your teams, most urgent first.",
     )
+
+
+@login_required
+def undelivered(request):
+    """Emails that could not be delivered to the people of the duty manager's authorities."""
+    if not Roles.for_user(request.user).is_duty_manager:
+        raise Http404
+    page = Paginator(undelivered_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/undelivered.html", {"page": page})
+
+
+@login_required
+@require_POST
+def undelivered_try_again(request, pk):
+    message = get_object_or_404(undelivered_for(request.user), pk=pk)
+    email_try_again(notification=message, by=request.user)
+    flash.success(request, f"The email to {message.user.full_name} will be tried again.")
+    return redirect("undelivered")
 
 
 def healthz(request):

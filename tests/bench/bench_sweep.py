@@ -15,7 +15,7 @@ exactly `due` have a reminder due, then times:
 - a sweep with nothing due (all `total` rows still running), to show the fixed cost;
 - the sweep and the floor again with `due-large` due, to show cost follows due rows.
 
-Emails: CELERY_TASK_ALWAYS_EAGER is forced off and notifications.email.send_after_commit is
+Emails: CELERY_TASK_ALWAYS_EAGER is forced off and notifications.outbox.nudge is
 patched to a no-op that only counts its calls while timing, so no email task is queued or run
 inside the timing (in production it only queues a Celery task on commit).
 
@@ -293,11 +293,11 @@ def prepare(n, total):
 
 @contextmanager
 def no_email():
-    """send_after_commit would queue a Celery task on commit: count the calls, queue nothing."""
-    from notifications import email
+    """outbox.nudge would queue a Celery task on commit: count the calls, queue nothing."""
+    from notifications import outbox
 
     calls = []
-    with mock.patch.object(email, "send_after_commit", lambda: calls.append(1)):
+    with mock.patch.object(outbox, "nudge", lambda: calls.append(1)):
         yield calls
 
 
@@ -398,7 +398,11 @@ def time_sweep(split=False, lean=False):
             seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
-        "deadlines": run.reminders + run.alerts + run.escalations,
+        # The run counts the messages it wrote; the stamps are read back.
+        "deadlines": one(
+            "SELECT count(*) FROM notifications_deadline WHERE reminded_at = %s", [NOW]
+        ),
+        "counted": run.reminders + run.alerts + run.escalations,
         "notifications": Notification.objects.count() - before,
         "email_hooks": len(calls),
         "phases": phases,
@@ -421,8 +425,10 @@ WITH due AS MATERIALIZED (
     WHERE d.due_at > %(now)s  -- a reminder coming due after the deadline is stamped silently
 ), sent AS (
     INSERT INTO notifications_notification
-        (user_id, deadline_id, stage, title, body, url, created_at, email_status)
-    SELECT r.user_id, m.id, 'reminder', m.title, m.body, m.case_url, %(now)s, 'pending'
+        (user_id, deadline_id, stage, title, body, url, created_at, email_status,
+         email_attempts, email_next_attempt_at, email_error)
+    SELECT r.user_id, m.id, 'reminder', m.title, m.body, m.case_url, %(now)s, 'pending',
+           0, %(now)s, ''
     FROM message m
     CROSS JOIN LATERAL (
         SELECT m.owner_id AS user_id WHERE m.owner_id IS NOT NULL
@@ -459,7 +465,7 @@ def fingerprint():
         """
         SELECT count(*), md5(coalesce(string_agg(
             concat_ws('|', deadline_id, user_id, stage, title, body, url, created_at,
-                      email_status, read_at, email_claimed_at, emailed_at),
+                      email_status, read_at, email_attempts, emailed_at),
             E'\n' ORDER BY deadline_id, user_id, stage), ''))
         FROM notifications_notification
         """
@@ -540,7 +546,7 @@ def lean_sweep_batch(stage, due_field, stamp, now):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from notifications import email, sweep
+    from notifications import outbox, sweep
     from notifications.models import Deadline, DeadlineStatus, Notification, Stage, Timescale
 
     with transaction.atomic():
@@ -594,14 +600,16 @@ def lean_sweep_batch(stage, due_field, stamp, now):
             if users:
                 cursor.execute(
                     f"INSERT INTO {table} (user_id, deadline_id, stage, title, body, url, "
-                    "created_at, email_status) "
-                    "SELECT u, d, %s, t, b, l, %s, %s FROM unnest("
+                    "created_at, email_status, email_attempts, email_next_attempt_at, "
+                    "email_error) "
+                    "SELECT u, d, %s, t, b, l, %s, %s, 0, %s, '' FROM unnest("
                     "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[]) "
                     "AS m(u, d, t, b, l) ON CONFLICT DO NOTHING",
                     [
                         stage,
                         now,
                         Notification.Email.PENDING,
+                        now,
                         users,
                         deadlines,
                         titles,
@@ -613,7 +621,7 @@ def lean_sweep_batch(stage, due_field, stamp, now):
                 f"UPDATE {Deadline._meta.db_table} SET {stamp} = %s WHERE id = ANY(%s)",
                 [now, [d.pk for d in batch]],
             )
-        email.send_after_commit()
+        outbox.nudge()
     return len(batch)
 
 
@@ -676,7 +684,7 @@ def main(argv=None):
     )
     print(f"Load average before timing: {load()}")
     print(
-        "Emails: CELERY_TASK_ALWAYS_EAGER off and notifications.email.send_after_commit "
+        "Emails: CELERY_TASK_ALWAYS_EAGER off and notifications.outbox.nudge "
         "patched to a counting no-op while timing (no email task queued or run)."
     )
 
@@ -769,7 +777,8 @@ def main(argv=None):
     print(
         f"Email hook calls per sweep: {sweeps[0]['email_hooks']} (one per batch, counted, "
         f"nothing queued). Deadlines stamped: sweep {sweeps[0]['deadlines']:,}, floor "
-        f"{floors[0]['deadlines']:,}."
+        f"{floors[0]['deadlines']:,}. Messages the sweep counted: {sweeps[0]['counted']:,}, "
+        f"written: {sweeps[0]['notifications']:,}."
     )
     print(
         "Floor writes exactly what the sweep writes (same notifications, same stamps): "

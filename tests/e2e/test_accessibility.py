@@ -117,3 +117,33 @@ def test_keyboard_user_skips_to_content_and_submits_a_decision(page, live_server
     expect(page.locator("p", has_text="Status:").locator(".govuk-tag")).to_have_text(
         "Redirected (individual child referral)"
     )
+
+
+def test_the_duty_manager_sees_an_undelivered_email_and_tries_it_again(
+    page, live_server, case, settings
+):
+    from accounts.models import AuthorityRole
+    from notifications import outbox
+    from notifications.services import notify_people
+    from tests.accounts.factories import authority_role
+    from tests.notifications import backends
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.ScriptedBackend"
+    backends.reset()
+    dsl = case.people["dsl"]
+    duty = authority_role(case.school.authority, AuthorityRole.DUTY_MANAGER)
+    backends.refuse[dsl.email] = (550, b"5.1.1 No such mailbox")
+    notify_people(user_ids=[dsl.pk], title=f"Panel outcome for {case.reference}")
+    outbox.drain()
+    sign_in(page, live_server, duty)
+    page.get_by_role("link", name="Emails not delivered").click()
+    expect(page.get_by_role("heading", name="Emails not delivered")).to_be_visible()
+    expect(page.get_by_text("No such mailbox")).to_be_visible()
+    assert_accessible(page, "/inbox/undelivered/")
+    page.goto(f"{live_server.url}/inbox/")
+    assert_accessible(page, "/inbox/ with a delivery notice")
+    page.goto(f"{live_server.url}/inbox/undelivered/")
+    del backends.refuse[dsl.email]
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text(f"The email to {dsl.full_name} will be tried again.")).to_be_visible()
+    backends.reset()

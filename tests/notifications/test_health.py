@@ -20,7 +20,31 @@ def test_healthz_is_200_when_database_redis_and_sweep_are_fine(client, settings)
         "redis": "ok",
         "reminders": "ok",
         "last_sweep": None,
+        "outbox": "ok",
+        "outbox_oldest_due_seconds": None,
+        "outbox_failed": 0,
     }
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_emails_waiting_too_long_turn_healthz_503_and_show_the_banner(
+    time_machine, client, settings
+):
+    from notifications.services import notify_people
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    officer = front_door_of(SchoolFactory().authority)
+    client.force_login(officer)
+    notify_people(user_ids=[officer.pk], title="Panel outcome")  # the nudge never comes
+    run_sweep()
+    assert client.get("/healthz").status_code == 200
+    time_machine.shift(dt.timedelta(minutes=settings.OUTBOX_STALE_MINUTES, seconds=1))
+    run_sweep()  # the sweep runs; the emails do not
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["outbox"] == "stalled"
+    assert response.json()["outbox_oldest_due_seconds"] == settings.OUTBOX_STALE_MINUTES * 60 + 1
+    assert "Emails are not going out" in client.get("/front-door/").content.decode()
 
 
 @pytest.mark.time_machine(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC), tick=False)

@@ -158,18 +158,27 @@ def test_answer_to_the_front_door_returns_to_screening_and_is_kept():
     assert (request.response, request.responded_by) == ("Routes 41 and 56.", dsl)
 
 
-def test_information_request_emails_the_schools_dsls(
+def test_information_request_tells_each_of_the_schools_dsls_in_their_inbox_and_by_email(
     mailoutbox, django_capture_on_commit_callbacks
 ):
+    from notifications.models import Notification
+
     referral = in_state(S.SUBMITTED)
     deputy = dsl_of(referral.school, role="deputy_dsl")
     with django_capture_on_commit_callbacks(execute=True):
         services.referral_request_information(
             referral=referral, by=referral.people["front_door"], message="Which routes?"
         )
-    assert len(mailoutbox) == 1
-    assert set(mailoutbox[0].to) == {referral.people["dsl"].email, deputy.email}
-    assert "Which routes?" in mailoutbox[0].body
+    # One email per person, never a shared To: line.
+    assert sorted(m.to for m in mailoutbox) == sorted(
+        [[referral.people["dsl"].email], [deputy.email]]
+    )
+    assert all("Which routes?" in m.body for m in mailoutbox)
+    inbox = Notification.objects.filter(stage="information_request")
+    assert sorted(inbox.values_list("user_id", flat=True)) == sorted(
+        [referral.people["dsl"].pk, deputy.pk]
+    )
+    assert {n.url for n in inbox} == {f"/referrals/{referral.pk}/"}
 
 
 @pytest.mark.parametrize("name", ["withdraw", "accept_to_panel", "request_information", "redirect"])

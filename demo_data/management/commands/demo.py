@@ -58,6 +58,7 @@ PEOPLE = [
     ("manager", "Ruth Clarke", "Team manager, adolescent safeguarding"),
     ("police", "DC Amy Ward", "Police schools liaison"),
     ("admin", "Alex Morgan", "Systems administrator"),
+    ("duty", "Jo Whitfield", "Duty manager, children's services"),
 ]
 
 ANSWERS = {
@@ -153,6 +154,9 @@ class Command(BaseCommand):
         )
         AuthorityMembership.objects.create(
             user=people["admin"], authority=authority, role=AuthorityRole.ADMINISTRATOR
+        )
+        AuthorityMembership.objects.create(
+            user=people["duty"], authority=authority, role=AuthorityRole.DUTY_MANAGER
         )
         people["admin"].is_staff = True
         people["admin"].save()

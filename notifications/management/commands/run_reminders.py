@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from notifications import email
+from notifications import outbox
 from notifications.sweep import run_sweep
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             if timezone.is_naive(as_of):
                 as_of = timezone.make_aware(as_of)
         run = run_sweep(as_of)
-        emailed = email.send_pending()
+        emailed = outbox.drain()[outbox.SENT]
         self.stdout.write(
             f"Sweep as of {timezone.localtime(run.as_of):%Y-%m-%d %H:%M}: "
             f"{run.reminders} reminders, {run.alerts} alerts, {run.escalations} escalations; "

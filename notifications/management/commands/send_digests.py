@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from notifications import email
+from notifications import outbox
 from notifications.digest import send_digests
 
 
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         if as_of is not None and timezone.is_naive(as_of):
             as_of = timezone.make_aware(as_of)
         people = send_digests(as_of)
-        email.send_pending()
+        outbox.drain()
         self.stdout.write(f"Digest sent to {people} people")
