@@ -60,6 +60,19 @@ class TemporaryFailure(Exception):
     """A backend's failure for one message that may pass if tried later."""
 
 
+def write(*, user_ids, title: str, body: str, url: str, kind: str) -> None:
+    """One message (an inbox row, and its email in the outbox) for each of these people, in
+    the caller's transaction, and a nudge for after it commits."""
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            user_id=user_id, stage=kind, title=title[:200], body=body, url=url, created_at=now
+        )
+        for user_id in sorted(set(user_ids))
+    )
+    nudge()
+
+
 def nudge() -> None:
     """Once the current transaction commits, ask a worker to drain the outbox."""
     transaction.on_commit(_queue_drain, robust=True)
@@ -242,19 +255,13 @@ def _tell_duty_managers(message: Notification, error: str) -> None:
         f"{error}\n\nThe message is still in their inbox. If it is urgent, tell them another "
         "way; ask an administrator to correct the address, then try again."
     )
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        Notification(
-            user_id=user_id,
-            stage=UNDELIVERED,
-            title=title,
-            body=body,
-            url="/inbox/undelivered/",
-            created_at=now,
-        )
-        for user_id in sorted(duty_managers_for(message) - {recipient.pk})
+    write(
+        user_ids=duty_managers_for(message) - {recipient.pk},
+        title=title,
+        body=body,
+        url="/inbox/undelivered/",
+        kind=UNDELIVERED,
     )
-    nudge()
 
 
 def authority_ids_of(user_id: int) -> set[int]:

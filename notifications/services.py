@@ -20,14 +20,7 @@ def notify_people(
 ) -> None:
     """An inbox message for each of these people, in the caller's transaction; each is
     emailed to its person alone, from the outbox, after the transaction commits."""
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        Notification(
-            user_id=user_id, stage=kind, title=title[:200], body=body, url=url, created_at=now
-        )
-        for user_id in sorted(set(user_ids))
-    )
-    outbox.nudge()
+    outbox.write(user_ids=user_ids, title=title, body=body, url=url, kind=kind)
 
 
 def email_try_again(*, notification: Notification, by) -> Notification:
