@@ -9,6 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Timescales and notifications"
 
     def ready(self):
+        from notifications import checks  # noqa: F401 - registers the catalogue's checks
+
         # The demo (DEMO_SCHEDULER=1) sweeps in the serving process of runserver only.
         if (
             os.environ.get("DEMO_SCHEDULER") == "1"

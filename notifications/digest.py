@@ -8,9 +8,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, Team, TeamMembership
-from notifications import outbox
-from notifications.models import Deadline, DeadlineStatus, DigestRun, Notification, OwnerRole
+from accounts.models import (
+    AuthorityMembership,
+    AuthorityRole,
+    LocalAuthority,
+    Team,
+    TeamMembership,
+    User,
+)
+from notifications import cases, outbox
+from notifications.models import Deadline, DeadlineStatus, DigestRun, OwnerRole
 from notifications.workdays import WorkingCalendar
 
 
@@ -67,8 +74,36 @@ def send_digests(now=None):
 
 
 def _send(authority, audience, name, deadlines, people, slot, now):
+    """One digest run for this audience and slot. Each person's digest lists only the clocks
+    of cases they may open (notifications.cases), so people who may read different cases
+    get different digests."""
     if not people:
         return 0
+    pairs = {(d.case_type_id, d.case_id) for d in deadlines}
+    readers = defaultdict(list)  # the cases one may read -> who
+    for user in User.objects.filter(pk__in=people, is_active=True).order_by("pk"):
+        readers[frozenset(cases.readable_pairs(user, pairs))].append(user.pk)
+    try:
+        with transaction.atomic():
+            DigestRun.objects.create(
+                authority=authority,
+                audience=audience,
+                slot=slot,
+                sent_at=now,
+                items=sum(1 for d in deadlines if d.rag(now) in ("red", "amber")),
+            )
+            for readable, user_ids in readers.items():
+                theirs = [d for d in deadlines if (d.case_type_id, d.case_id) in readable]
+                title, body = _digest(name, slot, theirs, now)
+                outbox.write(
+                    user_ids=user_ids, title=title, body=body, url="/deadlines/team/", kind="digest"
+                )
+    except IntegrityError:  # this slot has already gone out to this audience
+        return 0
+    return sum(len(user_ids) for user_ids in readers.values())
+
+
+def _digest(name, slot, deadlines, now):
     by_rag = defaultdict(list)
     for deadline in deadlines:
         by_rag[deadline.rag(now)].append(deadline)
@@ -77,31 +112,7 @@ def _send(authority, audience, name, deadlines, people, slot, now):
         f"{len(by_rag['red'])} red, {len(by_rag['amber'])} amber, "
         f"{len(by_rag['green'])} green"
     )
-    try:
-        with transaction.atomic():
-            DigestRun.objects.create(
-                authority=authority,
-                audience=audience,
-                slot=slot,
-                sent_at=now,
-                items=len(by_rag["red"]) + len(by_rag["amber"]),
-            )
-            body = _body(by_rag)
-            Notification.objects.bulk_create(
-                Notification(
-                    user_id=user_id,
-                    stage="digest",
-                    title=title[:200],
-                    body=body,
-                    url="/deadlines/team/",
-                    created_at=now,
-                )
-                for user_id in sorted(people)
-            )
-            outbox.nudge()
-    except IntegrityError:  # this slot has already gone out to this audience
-        return 0
-    return len(people)
+    return title, _body(by_rag)
 
 
 def _body(by_rag):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Roles
+from notifications import cases
 from notifications.models import Deadline, DeadlineStatus, Notification, OwnerRole
 
 
@@ -48,21 +49,23 @@ def deadlines_for_case(case):
 
 
 def my_deadlines(user):
-    """Running deadlines this person owns, personally or through a role."""
+    """Running deadlines this person owns, personally or through a role, of cases they may
+    open."""
     roles = Roles.for_user(user)
     mine = Q(owner=user)
     mine |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
     mine |= Q(owner_role=OwnerRole.DSL, school_id__in=roles.school_ids)
     mine |= Q(owner_role=OwnerRole.CHAIR, panel_id__in=roles.chaired_panel_ids)
-    return _running(mine)
+    return _running(mine & cases.readable(user))
 
 
 def team_deadlines(user):
-    """Running deadlines of this person's teams (and, for the front door, its own)."""
+    """Running deadlines of this person's teams (and, for the front door, its own), of
+    cases they may open."""
     roles = Roles.for_user(user)
     ours = Q(team_id__in=roles.team_ids | roles.managed_team_ids)
     ours |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
-    return _running(ours)
+    return _running(ours & cases.readable(user))
 
 
 def _running(condition):

@@ -47,9 +47,10 @@ def concern_rank(referral):
     return rank
 
 
-def agenda(meeting):
+def agenda(meeting, user):
     """The referrals awaiting this meeting's panel, urgent items first, then highest concern,
-    then oldest; deferred items wait for the next meeting. Queries do not grow with items."""
+    then oldest; deferred items wait for the next meeting. Each item's school history lists
+    only what `user` may open (visible_to). Queries do not grow with items."""
     changes = list(AgendaChange.objects.filter(meeting=meeting).select_related("by"))
     deferred = {c.referral_id for c in changes if c.kind == AgendaChange.Kind.DEFERRED}
     urgent = {c.referral_id: c for c in changes if c.kind == AgendaChange.Kind.URGENT}
@@ -58,8 +59,9 @@ def agenda(meeting):
         meeting__starts_at__lt=meeting.starts_at,
         kind=AgendaChange.Kind.DEFERRED,
     ).values_list("referral_id", flat=True)
+    visible = SchoolReferral.objects.visible_to(user)
     referrals = list(
-        SchoolReferral.objects.filter(panel=meeting.panel, state__in=WAITING)
+        visible.filter(panel=meeting.panel, state__in=WAITING)
         .exclude(pk__in=deferred)
         .select_related("school")
         .prefetch_related(
@@ -67,7 +69,7 @@ def agenda(meeting):
         )
     )
     carried = set(earlier_deferrals)
-    history = _school_history([r.school_id for r in referrals])
+    history = _school_history(visible, [r.school_id for r in referrals])
     items = [
         AgendaItem(
             referral=r,
@@ -89,18 +91,19 @@ def agenda(meeting):
     return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
 
 
-def _school_history(school_ids):
+def _school_history(visible, school_ids):
+    """The schools' other referrals and their decisions, of those in `visible` only."""
     referrals = defaultdict(list)
     for r in (
-        SchoolReferral.objects.filter(school_id__in=school_ids)
+        visible.filter(school_id__in=school_ids)
         .exclude(state=ReferralState.DRAFT)
         .order_by("-submitted_at")
     ):
         referrals[r.school_id].append(r)
     decisions = defaultdict(list)
-    for d in ThresholdDecision.objects.filter(referral__school_id__in=school_ids).select_related(
-        "referral"
-    ):
+    for d in ThresholdDecision.objects.filter(
+        referral__in=visible.filter(school_id__in=school_ids)
+    ).select_related("referral"):
         decisions[d.referral.school_id].append(d)
     return {"referrals": referrals, "decisions": decisions}
 

@@ -86,7 +86,7 @@ def meeting_new(request, panel_pk):
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    items, deferred = agenda(meeting)
+    items, deferred = agenda(meeting, request.user)
     return render(
         request,
         "panels/meeting.html",

@@ -40,10 +40,17 @@ def _label(name):
     return FIELD_LABELS.get(name, name)
 
 
-def chronology(referral):
+def chronology(referral, user):
+    """What `user` may read of the case's story: a record's transitions only if they may
+    read the record (a School Assessment's, for a DSL, once it is shared)."""
+    from referrals.selectors import readable_subjects
+
     entries = []
-    for record in referral.transition_records.select_related("by", "content_type"):
-        entries.append(Entry(record.at, record.by, _title(record), record.reason))
+    records = list(referral.transition_records.select_related("by", "content_type"))
+    readable = readable_subjects(user, {(r.content_type_id, r.object_id) for r in records})
+    for record in records:
+        if (record.content_type_id, record.object_id) in readable:
+            entries.append(Entry(record.at, record.by, _title(record), record.reason))
     versions = list(
         referral.history.select_related("history_user").order_by("history_date", "history_id")
     )

@@ -3,6 +3,7 @@ running deadlines and their RAG (one query for all the deadlines of a page)."""
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -64,6 +65,33 @@ def front_door_queue(user, now=None):
     return rows_with_deadlines(referrals, now or timezone.now())
 
 
-def case_deadlines(referral, now=None):
+def readable_subjects(user, pairs) -> set:
+    """Of (content type id, object id) pairs of a case's records, those `user` may read: a
+    record whose model has its own `visible_to` (a School Assessment before it is shared, a
+    self-assessment) is read through it; any other record is as readable as its case, which
+    the caller has already opened through visible_to."""
+    by_type = {}
+    for type_id, object_id in pairs:
+        by_type.setdefault(type_id, set()).add(object_id)
+    readable = set()
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        manager = getattr(model, "objects", None)
+        if model is SchoolReferral or not hasattr(manager, "visible_to"):
+            readable |= {(type_id, i) for i in ids}
+            continue
+        seen = manager.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        readable |= {(type_id, i) for i in seen}
+    return readable
+
+
+def case_deadlines(referral, user, now=None) -> list:
+    """The case's clocks that this person may see (visible_to of the record each watches)."""
     now = now or timezone.now()
-    return [{"deadline": d, "rag": d.rag(now)} for d in deadlines_for_case(referral)]
+    deadlines = list(deadlines_for_case(referral))
+    readable = readable_subjects(user, {(d.subject_type_id, d.subject_id) for d in deadlines})
+    return [
+        {"deadline": d, "rag": d.rag(now)}
+        for d in deadlines
+        if (d.subject_type_id, d.subject_id) in readable
+    ]

@@ -21,6 +21,7 @@ from referrals.models import (
     TransitionRecord,
 )
 from referrals.permissions import may
+from referrals.signals import case_ended
 
 CONTENT_FIELDS = [
     "concern_types",
@@ -131,6 +132,9 @@ def run_transition(
         if after:
             after(current)
         if current.state in ENDED_STATES:
+            # The pathway apps stop their open records first (each with its own record and
+            # reason); whatever clock is still running after that is cancelled.
+            case_ended.send(sender=SchoolReferral, referral=current, by=by, reason=reason or name)
             clocks.case_ended(case=current, at=record.at, reason=reason or name)
     return current
 

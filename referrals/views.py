@@ -132,8 +132,8 @@ def referral_detail(request, pk):
                 "requested_by", "responded_by"
             ),
             "answers": answer_rows(referral),
-            "deadlines": case_deadlines(referral),
-            "recent": chronology(referral)[-5:][::-1],
+            "deadlines": case_deadlines(referral, request.user),
+            "recent": chronology(referral, request.user)[-5:][::-1],
         },
     )
 
@@ -144,7 +144,7 @@ def referral_history(request, pk):
     return render(
         request,
         "referrals/history.html",
-        {"referral": referral, "entries": chronology(referral)[::-1]},
+        {"referral": referral, "entries": chronology(referral, request.user)[::-1]},
     )
 
 

@@ -132,14 +132,10 @@ def _transition(
 # --- opened by the panel -----------------------------------------------------------------
 
 
-def assessment_stop_for_pathway(*, referral, decision, by):
-    """The panel's new decision takes the case to another pathway: an assessment still under
-    way stops (its clock cancelled), with the decision as its reason. Called in the
-    decision's transaction; the decision is the authority to act."""
-    reason = (
-        f"The panel's new decision changes the pathway to {decision.get_pathway_display()}: "
-        f"{decision.change_reason or decision.rationale}"
-    )
+def assessment_stop(*, referral, by, reason: str) -> None:
+    """The case moves to another pathway (the panel's new decision) or ends: an assessment
+    still under way stops (its clock cancelled), with the reason. Called in the transaction
+    of the decision or the ending, which is the authority to act."""
     for assessment in SchoolAssessment.objects.filter(referral=referral).open():
         record_transition_run(
             assessment,

@@ -91,14 +91,10 @@ def self_assessment_start_for_pathway(*, referral, decision, by):
     return _create(assessment, by=by, reason=reason)
 
 
-def self_assessment_stop_for_pathway(*, referral, decision, by):
-    """The panel's new decision takes the case to another pathway: the school's unfinished
-    self-assessment stops (closed, its clock cancelled) with the decision as its reason.
-    Called in the decision's transaction; the decision is the authority to act."""
-    reason = (
-        f"The panel's new decision changes the pathway to {decision.get_pathway_display()}: "
-        f"{decision.change_reason or decision.rationale}"
-    )
+def self_assessment_stop(*, referral, by, reason: str) -> None:
+    """The case moves to another pathway (the panel's new decision) or ends: the school's
+    unfinished self-assessment stops (closed, its clock cancelled) with the reason. Called
+    in the transaction of the decision or the ending, which is the authority to act."""
     for audit in SelfAssessment.objects.filter(
         case=referral, state__in=[S.IN_PROGRESS, S.SUBMITTED]
     ):

@@ -50,3 +50,28 @@ def test_beat_schedules_the_sweep_and_the_digests():
         "rag-digest-12:00",
         "rag-digest-16:00",
     }
+
+
+def test_each_person_s_digest_and_team_list_show_only_cases_they_may_open(time_machine, client):
+    from accounts.models import TeamRole
+    from tests.accounts.factories import team_member_of
+
+    late = submitted_at(time_machine, london(2026, 11, 19, 10, 0))
+    officer = late.people["front_door"]
+    # In the front door's team, but not a front door officer: may not open the referral.
+    from notifications.models import Deadline
+
+    team = Deadline.objects.get(case_id=late.pk).team
+    clerk = team_member_of(team, role=TeamRole.PRACTITIONER)
+    client.force_login(clerk)
+    assert client.get(f"/referrals/{late.pk}/").status_code == 404
+
+    digests_at(time_machine, london(2026, 11, 23, 8, 0))
+
+    mine = Notification.objects.get(user=officer, stage="digest")
+    theirs = Notification.objects.get(user=clerk, stage="digest")
+    assert late.reference in mine.body and "1 red" in mine.title
+    assert late.reference not in theirs.body and "0 red" in theirs.title
+    assert late.reference not in client.get("/deadlines/team/").content.decode()
+    client.force_login(officer)
+    assert late.reference in client.get("/deadlines/team/").content.decode()

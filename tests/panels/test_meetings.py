@@ -73,7 +73,7 @@ def test_agenda_holds_exactly_the_referrals_awaiting_that_panel_in_order():
         reason="New incident reported this morning.",
     )
 
-    items, deferrals = agenda(meeting)
+    items, deferrals = agenda(meeting, chair)
 
     # Urgent first; then highest concern (child protection indicators, or sexual violence
     # reported, outrank child in need), oldest first within a level.
@@ -87,7 +87,7 @@ def test_agenda_holds_exactly_the_referrals_awaiting_that_panel_in_order():
         ends_at=meeting.starts_at + dt.timedelta(days=14, hours=2),
         place="Room 4",
     )
-    next_items, _ = agenda(later)
+    next_items, _ = agenda(later, chair)
     assert next_items[0].referral == deferred
 
 
@@ -96,14 +96,41 @@ def test_agenda_queries_do_not_grow_with_items():
     panel = first.people["panel"]
     meeting = meeting_for(first, open_=False)
     add_to_panel(panel)
+    member = first.people["panel_member"]
+    agenda(meeting, member)  # the member's roles are read once, then kept
     with CaptureQueriesContext(connection) as few:
-        agenda(meeting)
+        agenda(meeting, member)
     for _ in range(8):
         add_to_panel(panel)
     with CaptureQueriesContext(connection) as many:
-        items, _ = agenda(meeting)
+        items, _ = agenda(meeting, member)
     assert len(items) == 10
     assert len(many) == len(few)
+
+
+def test_the_agenda_s_school_history_shows_only_what_the_member_may_open(client):
+    first = awaiting_panel()
+    panel, member = first.people["panel"], first.people["panel_member"]
+    school = first.school
+    # The same school's earlier referral, redirected by the front door: never this panel's.
+    redirected = referral_services.referral_redirect(
+        referral=referral_services.referral_submit(
+            referral=draft(school, dsl_of(school)), by=dsl_of(school)
+        ),
+        by=first.people["front_door"],
+        reason="About one child: individual referral.",
+    )
+    # And one this panel decided before: the member may open it.
+    earlier = add_to_panel(panel, school=school)
+    meeting = meeting_for(first)
+    services.decision_record(referral=earlier, by=member, meeting=meeting, **decision_args(first))
+    items, _ = agenda(meeting, member)
+    (item,) = [i for i in items if i.referral == first]
+    assert earlier in item.history and redirected not in item.history
+    assert all(d.referral_id != redirected.pk for d in item.decisions)
+    client.force_login(member)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert earlier.reference in page and redirected.reference not in page
 
 
 def test_only_the_chair_changes_the_agenda_and_a_reason_is_required():

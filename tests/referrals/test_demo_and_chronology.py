@@ -73,7 +73,7 @@ def test_chronology_lists_every_transition_and_change_with_who_and_why():
     )
     referral = services.referral_submit(referral=SchoolReferral.objects.get(pk=referral.pk), by=dsl)
     services.referral_redirect(referral=referral, by=fd, reason="One child: MASH referral.")
-    entries = chronology(referral)
+    entries = chronology(referral, dsl)
     titles = [e.title for e in entries]
     assert titles[0] == "Draft started"
     assert "Linked child added" in titles

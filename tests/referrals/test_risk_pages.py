@@ -222,8 +222,9 @@ def test_the_case_section_adds_at_most_two_queries(django_assert_max_num_queries
     risk_services.risk_consider(
         case=referral, by=referral.people["dsl"], needed=False, reason="Covered above."
     )
+    dsl = referral.people["dsl"]
     referral = SchoolReferral.objects.get(pk=referral.pk)
-    deadlines = list(case_deadlines(referral))  # the case page has these already
+    deadlines = list(case_deadlines(referral, dsl))  # the case page has these already
     with django_assert_max_num_queries(2):
         html = render_to_string(
             "referrals/risk/_case_section.html",

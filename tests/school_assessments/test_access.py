@@ -142,3 +142,38 @@ def test_the_case_link_leads_to_the_assessment(client):
     client.force_login(assessment.people["dsl"])
     response = client.get(reverse("school_assessment_for_case", args=[assessment.referral_id]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("state", "dsl_sees"), [(A.IN_PROGRESS, False), (A.SHARED_WITH_SCHOOL, True)]
+)
+def test_the_case_chronology_and_deadlines_show_the_assessment_only_to_who_may_read_it(
+    client, state, dsl_sees
+):
+    from referrals.chronology import chronology
+    from referrals.models import SchoolReferral
+    from referrals.selectors import case_deadlines
+
+    assessment = in_state(state)
+    referral = SchoolReferral.objects.get(pk=assessment.referral_id)
+    dsl, lead = assessment.people["dsl"], assessment.people["practitioner"]
+
+    def assessment_entries(user):
+        return [e for e in chronology(referral, user) if e.title.startswith("School assessment:")]
+
+    def assessment_clocks(user):
+        return [
+            d
+            for d in case_deadlines(referral, user)
+            if d["deadline"].timescale.key == "school_assessment"
+        ]
+
+    assert assessment_entries(lead) and assessment_clocks(lead)
+    assert bool(assessment_entries(dsl)) is dsl_sees
+    assert bool(assessment_clocks(dsl)) is dsl_sees
+    for url in (f"/referrals/{referral.pk}/", f"/referrals/{referral.pk}/history/"):
+        client.force_login(dsl)
+        page = client.get(url).content.decode()
+        assert ("School assessment:" in page) is dsl_sees, url
+        client.force_login(lead)
+        assert "School assessment:" in client.get(url).content.decode(), url

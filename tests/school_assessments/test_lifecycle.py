@@ -140,3 +140,28 @@ def test_the_lead_is_told_on_opening_and_the_school_on_sharing(django_capture_on
     dsl_note = Notification.objects.get(user=shared.people["dsl"], stage="assessment")
     assert "ready for you" in dsl_note.title
     assert dsl_note.url == shared.get_absolute_url()
+
+
+@pytest.mark.parametrize("state", [A.PLANNED, A.IN_PROGRESS, A.SHARED_WITH_SCHOOL])
+def test_a_step_down_below_threshold_closes_the_case_and_stops_the_assessment(state):
+    from panels.services import decision_step
+
+    assessment = in_state(state)
+    referral = SchoolReferral.objects.get(pk=assessment.referral_id)
+    referral.people = assessment.people
+    decision_step(
+        previous=referral.decisions.get(),
+        by=assessment.people["panel_member"],
+        change_reason="The school's own measures have worked; it can manage this now.",
+        **decision_args(referral, level="below_threshold", pathway="manage_internally"),
+    )
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.CLOSED
+    stopped = SchoolAssessment.objects.get(pk=assessment.pk)
+    assert stopped.state == A.STOPPED
+    assert not SchoolAssessment.objects.filter(referral=referral).open().exists()
+    record = TransitionRecord.objects.get(object_id=stopped.pk, transition="stop")
+    assert record.reason.startswith("The case ended: ")
+    assert record.by == assessment.people["panel_member"]
+    clock = Deadline.objects.get(timescale__key="school_assessment", subject_id=assessment.pk)
+    assert clock.status == DeadlineStatus.CANCELLED

@@ -2,7 +2,6 @@
 
 from accounts.models import AuthorityRole
 from notifications.catalogue import seed_timescales
-from notifications.models import Timescale
 from panels import services as panel_services
 from self_assessments import instruments, services
 from self_assessments.models import Instrument, Item, SelfAssessment
@@ -11,16 +10,8 @@ from tests.panels.factories import awaiting_panel, decision_args
 
 
 def watch_self_assessments(authority):
-    """The catalogue's self-assessment clock watches this app's model (the catalogue row
-    names it; older catalogues named the model before it existed)."""
+    """The authority's catalogue, whose self-assessment clock watches this app's model."""
     seed_timescales(authority)
-    Timescale.objects.filter(authority=authority, key="self_assessment").update(
-        model="self_assessments.selfassessment",
-        running_states=["in_progress"],
-        met_states=["submitted", "reviewed", "closed"],
-        owner_role="dsl",
-        is_active=True,
-    )
 
 
 def pathway_audit():

@@ -218,3 +218,58 @@ def test_only_case_workers_review_and_only_gaps_become_actions():
         owner_contact="Jo Bloggs, education safeguarding lead",
     )
     assert action.plan.case_id == audit.case_id and "rated AMBER" in action.why
+
+
+def test_a_step_down_below_threshold_closes_the_case_and_stops_the_audit():
+    audit = pathway_audit()
+    case = audit.case
+    case.people = audit.people
+    panel_services.decision_step(
+        previous=case.decisions.get(),
+        by=audit.people["panel_member"],
+        change_reason="The school's own measures have worked; it can manage this now.",
+        **decision_args(case, level="below_threshold", pathway="manage_internally"),
+    )
+    assert SchoolReferral.objects.get(pk=case.pk).state == "closed"
+    audit.refresh_from_db()
+    assert audit.state == "closed"  # an unfinished audit stops as closed
+    record = TransitionRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(SelfAssessment), object_id=audit.pk
+    ).latest("at")
+    assert record.transition == "stop" and record.reason.startswith("The case ended: ")
+    assert deadline(audit).status == "cancelled"
+    # The DSLs can no longer answer it.
+    with pytest.raises(NotAllowed):
+        services.answers_save(
+            assessment=audit, by=audit.people["dsl"], answers={}, expected_version=audit.version
+        )
+
+
+def test_the_migration_corrects_old_rows_and_clocks_a_stop_had_marked_met():
+    import importlib
+
+    from django.apps import apps
+
+    from notifications.models import Timescale
+
+    migration = importlib.import_module(
+        "notifications.migrations.0006_self_assessment_stop_is_not_met"
+    )
+    audit = pathway_audit()
+    case = audit.case
+    case.people = audit.people
+    # As an authority seeded before the fix: a stop marked the clock met.
+    Timescale.objects.filter(key="self_assessment").update(met_states=migration.OLD)
+    panel_services.decision_step(
+        previous=case.decisions.get(),
+        by=audit.people["panel_member"],
+        change_reason="Children's Social Care will assess instead.",
+        **decision_args(case, pathway="school_assessment"),
+    )
+    assert deadline(audit).status == "met"
+    migration.forwards(apps, None)
+    assert all(
+        t.met_states == ["submitted"] for t in Timescale.objects.filter(key="self_assessment")
+    )
+    clock = deadline(audit)
+    assert clock.status == "cancelled" and clock.on_time is None

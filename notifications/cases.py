@@ -1,0 +1,42 @@
+"""The small, explicit interface through which notifications reads cases. A case app
+registers, from its AppConfig.ready(), how to tell which of its cases a person may read
+(its `visible_to`); notifications never imports it. A list of deadlines or a digest shows a
+clock only if its reader may open its case; a case model nobody registered is shown to
+nobody."""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+_visible_to: dict[str, Callable] = {}  # model label -> f(user) -> queryset of that model
+
+
+def register(model, *, visible_to: Callable) -> None:
+    _visible_to[model._meta.label_lower] = visible_to
+
+
+def readable(user) -> Q:
+    """A filter on Deadline (or anything with case_type and case_id): cases `user` may read."""
+    condition = Q(pk__in=[])
+    for label, visible_to in _visible_to.items():
+        case_type = ContentType.objects.get_by_natural_key(*label.split("."))
+        condition |= Q(case_type=case_type, case_id__in=visible_to(user).values("pk"))
+    return condition
+
+
+def readable_pairs(user, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of (case type id, case id) pairs, those `user` may read."""
+    by_type: dict[int, set[int]] = {}
+    for type_id, case_id in pairs:
+        by_type.setdefault(type_id, set()).add(case_id)
+    found = set()
+    for type_id, ids in by_type.items():
+        visible_to = _visible_to.get(
+            ContentType.objects.get_for_id(type_id).model_class()._meta.label_lower
+        )
+        if visible_to is None:
+            continue
+        seen = visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        found |= {(type_id, case_id) for case_id in seen}
+    return found
