@@ -5,15 +5,46 @@ clock only if its reader may open its case; a case model nobody registered is sh
 nobody."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 
 _visible_to: dict[str, Callable] = {}  # model label -> f(user) -> queryset of that model
+_facts: dict[str, Callable] = {}  # model label -> f(case) -> CaseFacts
 
 
-def register(model, *, visible_to: Callable) -> None:
-    _visible_to[model._meta.label_lower] = visible_to
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a clock needs to know about its case, and nothing else."""
+
+    authority: Any  # accounts.LocalAuthority: its calendar, its front door
+    school_id: int | None
+    school_name: str
+    panel_id: int | None
+    lead_id: int | None  # the lead practitioner, once named
+    team_id: int | None  # the allocated team, once allocated
+    label: str  # "SR-2026-00042"
+    url: str  # the case page
+
+
+def register(model, *, visible_to: Callable, facts: Callable) -> None:
+    """Called by a case app's AppConfig.ready(): who may read its cases, and each case's
+    facts."""
+    label = model._meta.label_lower
+    _visible_to[label] = visible_to
+    _facts[label] = facts
+
+
+def facts(case) -> CaseFacts:
+    label = case._meta.label_lower
+    if label not in _facts:
+        raise ImproperlyConfigured(
+            f"{label} runs clocks but never registered with notifications.cases.register()"
+        )
+    return _facts[label](case)
 
 
 def readable(user) -> Q:

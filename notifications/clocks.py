@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from notifications import cases
 from notifications.catalogue import live_timescales
 from notifications.models import (
     Deadline,
@@ -20,12 +21,12 @@ from notifications.workdays import WorkingCalendar
 
 
 def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
-    authority = case.school.authority
-    for timescale in live_timescales(authority, subject._meta.label_lower):
+    about = cases.facts(case)
+    for timescale in live_timescales(about.authority, subject._meta.label_lower):
         was_running = from_state in timescale.running_states
         runs_now = to_state in timescale.running_states
         if runs_now and not was_running and _condition_met(timescale, subject):
-            start_clock(timescale=timescale, case=case, subject=subject, at=at)
+            start_clock(timescale=timescale, case=case, about=about, subject=subject, at=at)
         elif was_running and not runs_now:
             stop_clock(
                 timescale=timescale, subject=subject, to_state=to_state, at=at, reason=reason
@@ -42,9 +43,9 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
                 met=True,
             )
             if stopped is not None:
-                start_clock(timescale=timescale, case=case, subject=subject, at=at)
-    if subject._meta.label_lower == case._meta.label_lower and case.lead_practitioner_id:
-        _lead_takes_over(case)
+                start_clock(timescale=timescale, case=case, about=about, subject=subject, at=at)
+    if subject._meta.label_lower == case._meta.label_lower and about.lead_id:
+        _lead_takes_over(case, about)
 
 
 def case_ended(*, case, at, reason):
@@ -62,7 +63,7 @@ def case_ended(*, case, at, reason):
     )
 
 
-def _lead_takes_over(case):
+def _lead_takes_over(case, about):
     """A lead named after a clock started (an exploitation risk assessment runs from the
     referral; the panel names the lead later) takes over the lead's running clocks."""
     Deadline.objects.filter(
@@ -71,7 +72,7 @@ def _lead_takes_over(case):
         status=DeadlineStatus.RUNNING,
         owner_role__in=[OwnerRole.LEAD, OwnerRole.OWNER],
         owner__isnull=True,
-    ).update(owner_id=case.lead_practitioner_id, team_id=case.allocated_team_id)
+    ).update(owner_id=about.lead_id, team_id=about.team_id)
 
 
 def _condition_met(timescale, subject):
@@ -82,7 +83,7 @@ def _condition_met(timescale, subject):
     condition = timescale.condition or {}
     if not condition:
         return True
-    value = getattr(subject, condition["field"], None)
+    value = getattr(subject, condition["field"])  # checked at start-up (notifications.checks)
     if "is_set" in condition:
         return (value not in (None, "", [])) == condition["is_set"]
     values = value if isinstance(value, list | tuple | set) else [value]
@@ -111,37 +112,38 @@ def _anchor(timescale, case, subject):
     start of that day, so a period of 0 falls due at the end of it."""
     if not timescale.anchor:
         return None
-    value = getattr(subject, timescale.anchor, None) or getattr(case, timescale.anchor, None)
+    # The record's own field, else its case's: one of them has it (notifications.checks).
+    holder = subject if hasattr(subject, timescale.anchor) else case
+    value = getattr(holder, timescale.anchor)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
     return value
 
 
-def start_clock(*, timescale, case, subject, at):
-    calendar = WorkingCalendar.for_authority(case.school.authority)
+def start_clock(*, timescale, case, subject, at, about=None):
+    about = about or cases.facts(case)
+    calendar = WorkingCalendar.for_authority(about.authority)
     due, reminder, escalation = schedule(
         timescale, calendar, _anchor(timescale, case, subject) or at, started=at
     )
-    owner, team = _owner_and_team(timescale, case, subject)
+    owner_id, team_id = _owner_and_team(timescale, about, subject)
     return Deadline.objects.create(
         timescale=timescale,
-        authority=case.school.authority,
+        authority=about.authority,
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
-        case_label=f"{case} – {case.school.name}"[:60],
+        case_label=f"{about.label} – {about.school_name}"[:60],
         # A named owner may see only their own record (a partner's action), so link to it.
         case_url=(
-            subject.get_absolute_url()
-            if timescale.owner_role == OwnerRole.OWNER
-            else case.get_absolute_url()
+            subject.get_absolute_url() if timescale.owner_role == OwnerRole.OWNER else about.url
         ),
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         owner_role=timescale.owner_role,
-        owner=owner,
-        school_id=case.school_id,
-        panel_id=getattr(case, "panel_id", None),
-        team=team,
+        owner_id=owner_id,
+        school_id=about.school_id,
+        panel_id=about.panel_id,
+        team_id=team_id,
         started_at=at,
         due_at=due,
         reminder_at=reminder,
@@ -149,18 +151,19 @@ def start_clock(*, timescale, case, subject, at):
     )
 
 
-def _owner_and_team(timescale, case, subject):
+def _owner_and_team(timescale, about, subject):
+    """(owner id, team id) of a new clock. A record named for its owner (a plan action)
+    says who: its `owner_id`, or the lead when the owner has no account."""
     from accounts.models import Team
 
     if timescale.owner_role == OwnerRole.OWNER:
-        owner = getattr(subject, "owner", None) or getattr(case, "lead_practitioner", None)
-        return owner, getattr(case, "allocated_team", None)
+        return subject.owner_id or about.lead_id, about.team_id
     if timescale.owner_role == OwnerRole.LEAD:
-        return getattr(case, "lead_practitioner", None), getattr(case, "allocated_team", None)
+        return about.lead_id, about.team_id
     if timescale.owner_role == OwnerRole.FRONT_DOOR:
-        team = Team.objects.filter(authority_id=case.school.authority_id, is_front_door=True)
-        return None, team.first()
-    return None, getattr(case, "allocated_team", None)
+        team = Team.objects.filter(authority=about.authority, is_front_door=True).first()
+        return None, team.pk if team else None
+    return None, about.team_id
 
 
 def stop_clock(*, timescale, subject, to_state, at, reason="", met=None):

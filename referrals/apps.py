@@ -9,5 +9,23 @@ class ReferralsConfig(AppConfig):
         from notifications import cases
         from referrals.models import SchoolReferral
 
-        # Deadline lists and digests show a clock only to those who may open its case.
-        cases.register(SchoolReferral, visible_to=SchoolReferral.objects.visible_to)
+        # What notifications may know of a case: who may read it (deadline lists and digests
+        # show a clock only to them) and the facts its clocks need.
+        cases.register(
+            SchoolReferral, visible_to=SchoolReferral.objects.visible_to, facts=_case_facts
+        )
+
+
+def _case_facts(referral):
+    from notifications.cases import CaseFacts
+
+    return CaseFacts(
+        authority=referral.school.authority,
+        school_id=referral.school_id,
+        school_name=referral.school.name,
+        panel_id=referral.panel_id,
+        lead_id=referral.lead_practitioner_id,
+        team_id=referral.allocated_team_id,
+        label=str(referral),
+        url=referral.get_absolute_url(),
+    )
