@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications.catalogue import period_words
 from referrals import plan_services as services
 from referrals.errors import CaseError
 from referrals.models import CaseAccessLog, SchoolReferral
@@ -160,7 +161,10 @@ def plan_agree(request, pk):
             agreed_with=form.cleaned_data["agreed_with"],
             expected_version=form.cleaned_data["version"],
         ),
-        done="The plan is agreed. Its first review is due in 3 months.",
+        done=lambda plan: (
+            "The plan is agreed. Its first review is due in "
+            f"{period_words(plan.case.school.authority, 'plan_review')}."
+        ),
     )
 
 

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import School
+from accounts.models import LocalAuthority, School
 from accounts.roles import Roles
+from notifications.catalogue import period_words
 from referrals import services
 from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
@@ -30,7 +31,13 @@ def referral_list(request):
 def front_door(request):
     if not Roles.for_user(request.user).is_front_door:
         raise PermissionDenied
-    return render(request, "referrals/front_door.html", {"rows": front_door_queue(request.user)})
+    roles = Roles.for_user(request.user)
+    authority = LocalAuthority.objects.filter(pk__in=roles.front_door_authority_ids).first()
+    return render(
+        request,
+        "referrals/front_door.html",
+        {"rows": front_door_queue(request.user), "authority": authority},
+    )
 
 
 @login_required
@@ -100,8 +107,9 @@ def referral_check(request, pk):
         except CaseError as exc:
             error = exc.message
         else:
+            within = period_words(referral.school.authority, "screening_decision")
             messages.success(
-                request, "Referral submitted. The front door will screen it within one working day."
+                request, f"Referral submitted. The front door will screen it within {within}."
             )
             return redirect("referral_detail", pk=referral.pk)
     return render(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications.catalogue import period_words
 from referrals.errors import CaseError, Incomplete
 from referrals.models import CaseAccessLog, SchoolReferral
 from referrals.pages import on_valid_post
@@ -158,7 +159,7 @@ ACTIONS = {
     "complete": {
         "service": services.assessment_complete,
         "done": "The assessment is complete. The case plan has been opened: agree it with the "
-        "school within 10 working days.",
+        "school within {plan_agreed}.",
     },
 }
 
@@ -180,7 +181,10 @@ def assessment_act(request, pk, action):
         return _workspace(request, assessment, error=exc.message, problems=exc.problems, status=400)
     except CaseError as exc:
         return _workspace(request, assessment, error=exc.message, status=409)
-    messages.success(request, spec["done"])
+    authority = assessment.referral.school.authority
+    messages.success(
+        request, spec["done"].format(plan_agreed=period_words(authority, "plan_agreed"))
+    )
     return redirect(assessment)
 
 
