@@ -57,13 +57,6 @@ class AttendanceForm(forms.Form):
                 f"{u.full_name}{', ' + u.job_title if u.job_title else ''}"
             )
 
-    def clean(self):
-        data = super().clean()
-        both = set(data.get("attendees") or []) & set(data.get("apologies") or [])
-        if both:
-            self.add_error("apologies", "Someone cannot both attend and send apologies")
-        return data
-
 
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

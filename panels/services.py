@@ -119,6 +119,14 @@ def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, 
 
 
 def meeting_open(*, meeting, by, attendees, apologies, expected_version=None):
+    """The chair opens the meeting with its attendance. Nobody both attends and sends
+    apologies."""
+    if set(attendees) & set(apologies):
+        raise Incomplete(
+            "Check the attendance",
+            {"apologies": ["Someone cannot both attend and send apologies"]},
+        )
+
     def take_attendance(current):
         current.attendees.set(attendees)
         current.apologies.set(apologies)

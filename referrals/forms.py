@@ -14,9 +14,8 @@ from referrals.choices import (
     year_groups_for,
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
+from referrals.pupil_counts import GENDER_FIELDS
 from referrals.validators import plain_text
-
-GENDER_FIELDS = ["pupils_female", "pupils_male", "pupils_other_gender", "pupils_gender_not_known"]
 
 
 def _text(label, max_length, *, textarea=True, help_text="", rows=5):
@@ -203,21 +202,7 @@ class ReferralForm(forms.Form):
         by_year = {
             key: data[f"year_{key}"] for key, _ in self.year_groups if data.get(f"year_{key}")
         }
-        data["pupils_by_year"] = by_year
-        total = sum(by_year.values())
-        genders = [data.get(name) for name in GENDER_FIELDS]
-        if any(g is not None for g in genders) and sum(g or 0 for g in genders) != total:
-            self.add_error(
-                "pupils_female",
-                f"The numbers by gender add up to {sum(g or 0 for g in genders)}, but the "
-                f"numbers by year group add up to {total}: they must be the same",
-            )
-        send = data.get("pupils_send")
-        if send is not None and send > total:
-            self.add_error(
-                "pupils_send",
-                f"Pupils with SEND ({send}) cannot be more than the pupils affected ({total})",
-            )
+        data["pupils_by_year"] = by_year  # the totals' rule is the service's (pupil_counts)
         return data
 
 

@@ -21,6 +21,7 @@ from referrals.models import (
     TransitionRecord,
 )
 from referrals.permissions import may
+from referrals.pupil_counts import pupil_count_problems
 from referrals.signals import case_ended
 
 CONTENT_FIELDS = [
@@ -181,10 +182,13 @@ def referral_update_draft(
         for name in CONTENT_FIELDS:
             if name in data:
                 setattr(current, name, data[name])
+        problems = pupil_count_problems(current)
         try:
             current.full_clean(exclude=["state", "reference"])
         except ValidationError as exc:
-            raise Incomplete("Check your answers", exc.message_dict) from exc
+            problems = {**exc.message_dict, **problems}
+        if problems:
+            raise Incomplete("Check your answers", problems)
         _save(current, by=by, reason="draft saved")
         current.indicators.set(indicators)
         _replace_linked_children(current, linked_children, by=by)

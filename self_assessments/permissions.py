@@ -34,3 +34,11 @@ def may_close(user, assessment):
     if assessment.is_pathway:
         return is_case_worker(user, assessment.case)
     return is_partnership_member(user, assessment.authority_id)
+
+
+def must_review_before_closing(assessment) -> bool:
+    """A school's self-assessment for a case is reviewed by the lead (which turns its gaps into
+    plan actions) before it can close; a partnership's audit can close once submitted."""
+    from self_assessments.models import SelfAssessmentState
+
+    return assessment.is_pathway and assessment.state == SelfAssessmentState.SUBMITTED

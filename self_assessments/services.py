@@ -34,6 +34,7 @@ from self_assessments.permissions import (
     may_contribute,
     may_plan,
     may_review,
+    must_review_before_closing,
 )
 from self_assessments.scoring import results
 
@@ -320,9 +321,18 @@ def self_assessment_close(*, assessment, by, reason, expected_version=None):
     reason = (reason or "").strip()
     if not reason:
         raise Incomplete("Enter why the audit is closing", {"reason": ["Enter a reason"]})
+
+    def before(current):
+        if must_review_before_closing(current):
+            raise NotAllowed(
+                "Review the school's self-assessment first: the review turns its gaps into "
+                "actions on the case plan."
+            )
+
     return _transition(
         assessment,
         name="close",
+        before=before,
         by=by,
         allowed=may_close,
         refusal="You do not have permission to close this self-assessment.",

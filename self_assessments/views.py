@@ -32,7 +32,13 @@ from self_assessments.models import (
     Item,
     SelfAssessmentState,
 )
-from self_assessments.permissions import may_close, may_contribute, may_plan, may_review
+from self_assessments.permissions import (
+    may_close,
+    may_contribute,
+    may_plan,
+    may_review,
+    must_review_before_closing,
+)
 from self_assessments.querysets import partnership_authority_ids
 
 S = SelfAssessmentState
@@ -52,7 +58,7 @@ def _abilities(user, audit):
         "can_review": audit.state == S.SUBMITTED and may_review(user, audit),
         "can_close": audit.state in (S.SUBMITTED, S.REVIEWED)
         and may_close(user, audit)
-        and not (audit.is_pathway and audit.state == S.SUBMITTED),
+        and not must_review_before_closing(audit),
         "can_plan": audit.state in COMPLETED_STATES and may_plan(user, audit),
     }
 

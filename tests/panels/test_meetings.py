@@ -273,3 +273,21 @@ def test_decision_page_records_the_decision_and_refuses_bad_input(client):
     response = client.post(url, {**data, "pathway": "partnership_meeting"})
     assert response.status_code == 302
     assert referral.decisions.get().pathway == "partnership_meeting"
+
+
+def test_nobody_both_attends_and_sends_apologies_whoever_calls(client):
+    referral = awaiting_panel()
+    meeting = meeting_for(referral, open_=False)
+    chair, member = referral.people["panel_chair"], referral.people["panel_member"]
+    with pytest.raises(Incomplete) as refused:
+        services.meeting_open(
+            meeting=meeting, by=chair, attendees=[chair, member], apologies=[member]
+        )
+    assert "both attend and send apologies" in refused.value.problems["apologies"][0]
+    assert PanelMeeting.objects.get(pk=meeting.pk).state == "scheduled"
+    client.force_login(chair)
+    page = client.post(
+        f"/meetings/{meeting.pk}/open/",
+        {"version": meeting.version, "attendees": [chair.pk, member.pk], "apologies": [member.pk]},
+    ).content.decode()
+    assert "There is a problem" in page and "both attend and send apologies" in page

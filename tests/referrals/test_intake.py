@@ -125,6 +125,34 @@ def test_bad_input_gives_a_clear_message_and_saves_nothing(
     assert not after.linked_children.exists()
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"pupils_female": 9}, "pupils_female", "must be the same"),
+        ({"pupils_send": 12}, "pupils_send", "cannot be more than the pupils affected (8)"),
+    ],
+)
+def test_the_service_refuses_pupil_counts_that_do_not_add_up(
+    dsl_and_school, changes, field, message
+):
+    from referrals import services
+    from referrals.errors import Incomplete
+    from tests.referrals.factories import COMPLETE_ANSWERS
+
+    dsl, school = dsl_and_school
+    referral = draft(school, dsl)
+    with pytest.raises(Incomplete) as refused:
+        services.referral_update_draft(
+            referral=referral,
+            by=dsl,
+            data={**COMPLETE_ANSWERS, **changes},
+            indicators=[],
+            linked_children=[],
+        )
+    assert message in refused.value.problems[field][0]
+    assert SchoolReferral.objects.get(pk=referral.pk).version == referral.version
+
+
 def test_markup_is_shown_back_as_text_never_as_markup(client, dsl_and_school):
     dsl, school = dsl_and_school
     referral = draft(school, dsl)

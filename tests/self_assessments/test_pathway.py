@@ -273,3 +273,18 @@ def test_the_migration_corrects_old_rows_and_clocks_a_stop_had_marked_met():
     )
     clock = deadline(audit)
     assert clock.status == "cancelled" and clock.on_time is None
+
+
+def test_a_submitted_school_self_assessment_closes_only_after_its_review():
+    audit = pathway_audit()
+    people = audit.people
+    answer_all(audit, people["dsl"])
+    audit = services.self_assessment_submit(
+        assessment=SelfAssessment.objects.get(pk=audit.pk), by=people["dsl"]
+    )
+    audit.people = people
+    with pytest.raises(NotAllowed, match="Review the school's self-assessment first"):
+        services.self_assessment_close(
+            assessment=audit, by=audit.people["practitioner"], reason="Done with it."
+        )
+    assert SelfAssessment.objects.get(pk=audit.pk).state == "submitted"
