@@ -21,6 +21,7 @@ from referrals.plan_models import (
 from referrals.records import record_create, record_transition_run, record_update
 from referrals.risk_models import RiskState
 from referrals.services import run_transition
+from referrals.validators import due_date_problem
 
 
 def _check_case_worker(user, case, what="do that"):
@@ -96,8 +97,8 @@ def action_add(*, plan, by, what, why, due_on, owner=None, owner_contact=""):
             "Say who owns the action",
             {"owner": "Choose the owner, or name a contact at a partner agency or the school"},
         )
-    if due_on < timezone.localdate():
-        raise Incomplete("Check the due date", {"due_on": "The due date must be today or later"})
+    if due_date_problem(due_on):
+        raise Incomplete("Check the due date", {"due_on": due_date_problem(due_on)})
     action = PlanAction(
         plan=plan,
         what=what.strip(),
@@ -198,8 +199,8 @@ def action_reschedule(*, action, by, due_on, reason, expected_version=None):
         {"due_on": due_on, "reason": reason},
         {"due_on": "Enter the new due date", "reason": "Say why the date moves"},
     )
-    if due_on < timezone.localdate():
-        raise Incomplete("Check the due date", {"due_on": "The due date must be today or later"})
+    if due_date_problem(due_on):
+        raise Incomplete("Check the due date", {"due_on": due_date_problem(due_on)})
 
     def move(current):
         current.due_on = due_on

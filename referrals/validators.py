@@ -1,6 +1,8 @@
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # A tag-like run: "<script>", "</b>", "<img src=x>", "<!-- -->". "x < y" and "<3" pass.
 _TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
@@ -16,3 +18,16 @@ def plain_text(value):
             code="markup",
             params={"tag": match.group(0)[:40]},
         )
+
+
+LATEST_DATE = dt.date(2100, 12, 31)  # no clock runs further: working days are counted to it
+
+
+def due_date_problem(due_on) -> str:
+    """Why a due date cannot be used (an empty string if it can): today or later, and no
+    later than 2100."""
+    if due_on < timezone.localdate():
+        return "The due date must be today or later"
+    if due_on > LATEST_DATE:
+        return f"The due date must be no later than {LATEST_DATE:%-d %B %Y}"
+    return ""

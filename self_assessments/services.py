@@ -15,7 +15,7 @@ from referrals.errors import Incomplete, NotAllowed
 from referrals.models import SchoolReferral
 from referrals.records import locked, record_create, record_transition_run, save_version
 from referrals.services import case_work_start
-from referrals.validators import plain_text
+from referrals.validators import due_date_problem, plain_text
 from self_assessments import instruments
 from self_assessments.models import (
     COMPLETED_STATES,
@@ -368,8 +368,8 @@ def _action_problems(*, prefix, what, due_on, owner, owner_contact):
         problems[f"{prefix}what"] = [f"Say what will be done in {WHAT_MAX} characters or fewer"]
     if due_on is None:
         problems[f"{prefix}due_on"] = ["Enter the date it is due"]
-    elif due_on < timezone.localdate():
-        problems[f"{prefix}due_on"] = ["The due date must be today or later"]
+    elif due_date_problem(due_on):
+        problems[f"{prefix}due_on"] = [due_date_problem(due_on)]
     if owner is None and not (owner_contact or "").strip():
         problems[f"{prefix}owner"] = ["Choose who owns the action, or name a contact"]
     for name, value in (("what", what), ("owner_contact", owner_contact)):

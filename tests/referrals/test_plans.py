@@ -412,6 +412,34 @@ def test_the_lead_adds_an_action_through_the_form(client):
     assert Notification.objects.filter(user=dsl, url=reverse("plan_action", args=[action.pk]))
 
 
+@pytest.mark.parametrize(
+    ("due_on", "message"),
+    [("9999-01-01", "no later than 31 December 2100"), ("2001-01-01", "today or later")],
+)
+def test_a_due_date_out_of_range_is_refused_at_the_field_not_a_500(client, due_on, message):
+    case, plan, (action,) = plan_with_actions(owners=("dsl",))
+    client.force_login(case.people["practitioner"])
+    response = client.post(
+        reverse("plan_action_new", args=[case.pk]),
+        {
+            "what": "Patrol the stop",
+            "why": "Pupils asked",
+            "owner": case.people["dsl"].pk,
+            "due_on": due_on,
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert PlanAction.objects.count() == 1
+    with pytest.raises(Incomplete):
+        plan_services.action_reschedule(
+            action=action,
+            by=case.people["practitioner"],
+            due_on=dt.date(9999, 1, 1),
+            reason="Far away",
+        )
+
+
 def test_a_case_stepped_down_below_threshold_runs_no_clocks():
     from panels import services as panel_services
 
