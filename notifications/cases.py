@@ -58,16 +58,26 @@ def readable(user) -> Q:
 
 def readable_pairs(user, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     """Of (case type id, case id) pairs, those `user` may read."""
+    return pairs_through(
+        user, pairs, lambda model: _visible_to.get(model._meta.label_lower), otherwise=False
+    )
+
+
+def pairs_through(
+    user, pairs: Iterable[tuple[int, int]], visible_to_of: Callable, *, otherwise: bool
+) -> set[tuple[int, int]]:
+    """Of (content type id, object id) pairs, those `user` may read: each model's go through
+    the `visible_to` that `visible_to_of(model)` gives, one query per model; a model it gives
+    none for is readable by all (`otherwise=True`) or by nobody."""
     by_type: dict[int, set[int]] = {}
-    for type_id, case_id in pairs:
-        by_type.setdefault(type_id, set()).add(case_id)
+    for type_id, object_id in pairs:
+        by_type.setdefault(type_id, set()).add(object_id)
     found = set()
     for type_id, ids in by_type.items():
-        visible_to = _visible_to.get(
-            ContentType.objects.get_for_id(type_id).model_class()._meta.label_lower
-        )
+        visible_to = visible_to_of(ContentType.objects.get_for_id(type_id).model_class())
         if visible_to is None:
-            continue
-        seen = visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
-        found |= {(type_id, case_id) for case_id in seen}
+            seen = ids if otherwise else ()
+        else:
+            seen = visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        found |= {(type_id, object_id) for object_id in seen}
     return found

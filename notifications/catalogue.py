@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.apps import apps
 
-from notifications.models import Timescale
+from notifications.models import PeriodUnit, Timescale, period_in_words
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "timescales.json"
 FIELDS = [
@@ -72,12 +72,10 @@ def period_words(authority, key) -> str:
     """The period of one of this authority's clocks in words ("1 working day", "10 working
     days", "3 months"), read from its catalogue row: timescales are editable per authority,
     so no page may state them itself."""
-    row = Timescale.objects.filter(authority=authority, key=key).values(
-        "period", "period_unit"
-    ).first() or next((r for r in default_rows() if r["key"] == key), None)
+    timescale = Timescale.objects.filter(authority=authority, key=key).first()
+    if timescale is not None:
+        return timescale.period_words
+    row = next((r for r in default_rows() if r["key"] == key), None)
     if row is None:
         raise KeyError(f"no timescale {key!r} in the catalogue")
-    period, unit = row["period"], row.get("period_unit", "working_days")
-    if unit == "months":
-        return f"{period} month" if period == 1 else f"{period} months"
-    return f"{period} working day" if period == 1 else f"{period} working days"
+    return period_in_words(row["period"], row.get("period_unit", PeriodUnit.WORKING_DAYS))

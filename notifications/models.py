@@ -51,6 +51,12 @@ class OwnerRole(models.TextChoices):
     OWNER = "owner", "The person named on the record"
 
 
+def period_in_words(period, unit):
+    if unit == PeriodUnit.MONTHS:
+        return f"{period} month" if period == 1 else f"{period} months"
+    return f"{period} working day" if period == 1 else f"{period} working days"
+
+
 class Timescale(models.Model):
     """One clock of the catalogue (DESIGN section 4), per authority, editable, with history."""
 
@@ -104,8 +110,12 @@ class Timescale(models.Model):
         ]
 
     def __str__(self):
-        unit = "working days" if self.period_unit == PeriodUnit.WORKING_DAYS else "months"
-        return f"{self.name} ({self.period} {unit})"
+        return f"{self.name} ({self.period_words})"
+
+    @property
+    def period_words(self):
+        """ "1 working day", "10 working days", "3 months": what pages say of this clock."""
+        return period_in_words(self.period, self.period_unit)
 
 
 class DeadlineStatus(models.TextChoices):

@@ -25,7 +25,8 @@ def notify_people(
 
 def email_try_again(*, notification: Notification, by) -> Notification:
     """Put a failed email back in the outbox (once its address has been corrected, say).
-    Only a duty manager of the recipient's authority may; who asked is kept with it."""
+    Only a duty manager of the recipient's authority may. Who asked is logged, and shown
+    with the message until it is sent."""
     with transaction.atomic():
         current = undelivered_for(by).select_for_update(of=("self",)).filter(pk=notification.pk)
         current = current.first()

@@ -3,10 +3,10 @@ running deadlines and their RAG (one query for all the deadlines of a page)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
 from referrals.models import CaseAccessLog, SchoolReferral
 
@@ -70,19 +70,13 @@ def readable_subjects(user, pairs) -> set:
     record whose model has its own `visible_to` (a School Assessment before it is shared, a
     self-assessment) is read through it; any other record is as readable as its case, which
     the caller has already opened through visible_to."""
-    by_type = {}
-    for type_id, object_id in pairs:
-        by_type.setdefault(type_id, set()).add(object_id)
-    readable = set()
-    for type_id, ids in by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        manager = getattr(model, "objects", None)
-        if model is SchoolReferral or not hasattr(manager, "visible_to"):
-            readable |= {(type_id, i) for i in ids}
-            continue
-        seen = manager.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
-        readable |= {(type_id, i) for i in seen}
-    return readable
+
+    def visible_to_of(model):
+        if model is SchoolReferral:
+            return None
+        return getattr(getattr(model, "objects", None), "visible_to", None)
+
+    return cases.pairs_through(user, pairs, visible_to_of, otherwise=True)
 
 
 def case_deadlines(referral, user, now=None) -> list:

@@ -232,8 +232,7 @@ def test_rows_committed_but_never_queued_are_sent_by_the_next_drain(monkeypatch)
     from notifications.tasks import drain_outbox
 
     drain_outbox()  # what beat runs every minute
-    assert sorted(backends.message_ids()) == sorted(set(backends.message_ids()))
-    assert len(backends.accepted) == 4
+    assert len(backends.accepted) == 4 == len(set(backends.message_ids()))
 
 
 def test_a_worker_killed_after_taking_a_message_and_before_sending_loses_nothing(
@@ -325,3 +324,30 @@ def test_the_sweep_counts_the_messages_it_wrote_not_the_clocks_it_stamped(time_m
     run = sweep_at(time_machine, london(2026, 11, 24, 9, 30))
     assert Notification.objects.filter(stage="reminder").count() == 1
     assert run.reminders == 1  # two clocks were stamped; the second reached nobody
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_holds_each_message_on_a_lease_the_database_ends_if_the_worker_freezes(
+    monkeypatch,
+):
+    """While a message is locked and sent, PostgreSQL would end a frozen worker's session
+    after a minute (releasing the row); outside the drain the setting is the server's own."""
+    (dsl,) = people(1)
+    seen = []
+    real = outbox._email
+
+    def note_the_lease(message, conn):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW idle_in_transaction_session_timeout")
+            seen.append(cursor.fetchone()[0])
+        return real(message, conn)
+
+    monkeypatch.setattr(outbox, "_email", note_the_lease)
+    monkeypatch.setattr(outbox, "_queue_drain", lambda: None)  # this drain, below, only
+    notify_people(user_ids=[dsl.pk], title="Panel outcome")
+    outbox.drain()
+    assert seen == ["1min"]
+    assert Notification.objects.get().email_status == Email.SENT
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW idle_in_transaction_session_timeout")
+        assert cursor.fetchone()[0] == "0"

@@ -9,17 +9,12 @@ from tests.accounts.factories import authority_role, front_door_of
 from tests.panels.factories import awaiting_panel, decision_args
 
 
-def watch_self_assessments(authority):
-    """The authority's catalogue, whose self-assessment clock watches this app's model."""
-    seed_timescales(authority)
-
-
 def pathway_audit():
     """A referral decided for the Beyond Referrals pathway, and the school's self-assessment
     that the decision started. The audit carries `people` (dsl, practitioner, team, ...)."""
     referral = awaiting_panel()
     people = referral.people
-    watch_self_assessments(referral.school.authority)
+    seed_timescales(referral.school.authority)
     panel_services.decision_record(
         referral=referral,
         by=people["panel_member"],
