@@ -1,7 +1,7 @@
 """Clocks start and stop as a consequence of transitions, and only here.
 
 Every service that runs a transition calls `transition_happened` in the same transaction
-(referrals.services.record_transition does it for every case model), so a deadline can
+(casework.runner.record_transition does it for every case model), so a deadline can
 never disagree with the state of the record it watches."""
 
 import datetime as dt

@@ -5,7 +5,7 @@ Referrals are read only through SchoolReferral.objects.visible_to, so the school
 their own letter and a 404 is all anyone outside the case gets. Meetings and minutes are read
 only through PanelMeeting.objects.visible_to: panel members, never the school.
 
-The PDFs are the same HTML body as the pages, rendered by referrals.pdf (WeasyPrint, with a
+The PDFs are the same HTML body as the pages, rendered by casework.pdf (WeasyPrint, with a
 URL fetcher that fetches nothing)."""
 
 import datetime as dt
@@ -21,11 +21,11 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from accounts.models import SchoolMembership, SchoolRole
+from casework.pdf import render_pdf
 from panels.choices import Level, MeetingState
 from panels.models import PanelMeeting
 from panels.selectors import current_decision, minutes_content
 from referrals.models import CaseAccessLog, SchoolReferral
-from referrals.pdf import render_pdf
 
 # --- the outcome letter ------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 from django import forms
 
 from accounts.models import Team, User
+from casework.validators import plain_text
 from panels.choices import Level, Pathway
 from referrals.models import ThresholdIndicator
-from referrals.validators import plain_text
 
 
 class MeetingForm(forms.Form):

@@ -7,9 +7,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import ContextPanel, School, Team
+from casework.validators import plain_text
 from panels.choices import Level, MeetingState, Pathway
 from referrals.models import SchoolReferral, ThresholdIndicator
-from referrals.validators import plain_text
 
 M = MeetingState
 

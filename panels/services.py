@@ -6,10 +6,11 @@ version check, record and clocks as every other change of a referral's state).""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from accounts.models import SchoolMembership
 from accounts.roles import Roles
+from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
+from casework.runner import record_create, record_transition_run
 from notifications.services import notify_people
 from panels.choices import PATHWAYS_FOR_LEVEL, Level, Pathway
 from panels.models import (
@@ -20,9 +21,8 @@ from panels.models import (
     ThresholdDecision,
 )
 from referrals.choices import ReferralState
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import SchoolReferral
-from referrals.services import record_transition, run_transition
+from referrals.services import run_transition
 from referrals.signals import pathway_decided
 
 
@@ -59,17 +59,7 @@ def meeting_schedule(*, panel, by, starts_at, ends_at, place):
     )
     _clean(meeting)
     with transaction.atomic():
-        meeting._history_user = by
-        meeting.save()
-        record_transition(
-            case=None,
-            subject=meeting,
-            transition="schedule",
-            from_state="",
-            to_state=meeting.state,
-            by=by,
-            reason="meeting scheduled",
-        )
+        record_create(meeting, case=None, by=by, reason="meeting scheduled", transition="schedule")
         members = panel.memberships.values_list("user_id", flat=True)
         notify_people(
             user_ids=members,
@@ -82,40 +72,26 @@ def meeting_schedule(*, panel, by, starts_at, ends_at, place):
     return meeting
 
 
+def _chair_only(by, meeting):
+    if not _is_chair(by, meeting.panel):
+        raise NotAllowed("Only the panel's chair can do that.")
+
+
 def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, before=None):
-    with transaction.atomic():
-        current = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        expected = meeting.version if expected_version is None else expected_version
-        if current.version != expected:
-            raise ChangedUnderYou(
-                "This meeting changed while you were working on it: it is now "
-                f"“{current.get_state_display()}”. Reload the page to see the latest version."
-            )
-        if not _is_chair(by, current.panel):
-            raise NotAllowed("Only the panel's chair can do that.")
-        method = getattr(current, name)
-        if not can_proceed(method):
-            raise NotAllowed(
-                f"A meeting that is “{current.get_state_display()}” cannot do that now."
-            )
-        if before:
-            before(current)
-        from_state = current.state
-        method()
-        current.version += 1
-        current._history_user = by
-        current._change_reason = (reason or name)[:100]
-        current.save()
-        record_transition(
-            case=None,
-            subject=current,
-            transition=name,
-            from_state=from_state,
-            to_state=current.state,
-            by=by,
-            reason=reason,
-        )
-    return current
+    """A meeting's change of state, through the one runner: only the chair may; a meeting is
+    about no single case, so it has a transition record and no clocks."""
+    return record_transition_run(
+        meeting,
+        name=name,
+        by=by,
+        case=None,
+        reason=reason,
+        expected_version=expected_version,
+        check=_chair_only,
+        before=before,
+        noun="meeting",
+        related=("panel",),
+    )
 
 
 def meeting_open(*, meeting, by, attendees, apologies, expected_version=None):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ContextPanel, School
 from accounts.roles import Roles
+from casework.errors import CaseError, show_on_form
 from panels import services
 from panels.forms import (
     AttendanceForm,
@@ -21,7 +22,6 @@ from panels.forms import (
 )
 from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
 from panels.selectors import agenda, current_decision, meetings_for
-from referrals.errors import CaseError, show_on_form
 from referrals.models import SchoolReferral
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import ContextPanel
+from casework.validators import plain_text
 from referrals.choices import (
     YEAR_GROUPS,
     ActionTaken,
@@ -15,7 +16,6 @@ from referrals.choices import (
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
 from referrals.pupil_counts import GENDER_FIELDS
-from referrals.validators import plain_text
 
 
 def _text(label, max_length, *, textarea=True, help_text="", rows=5):

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import ContextPanel, LocalAuthority, School, Team
+from casework.validators import plain_text
 from referrals.choices import (
     ActionTaken,
     ConcernType,
@@ -18,7 +19,6 @@ from referrals.choices import (
     ReferralState,
 )
 from referrals.querysets import SchoolReferralQuerySet
-from referrals.validators import plain_text
 
 S = ReferralState
 MAX_PUPILS = 5000

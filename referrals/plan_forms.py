@@ -2,9 +2,9 @@
 
 from django import forms
 
+from casework.validators import plain_text
 from referrals.plan_models import ReviewDecision
 from referrals.plan_services import OUTCOME_QUESTIONS
-from referrals.validators import plain_text
 
 
 def _text(label, *, required=True, max_length=3000, rows=4, hint="", message=None):

@@ -5,9 +5,11 @@ every 6, and the case closed with its outcomes once nothing is left open without
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from casework.errors import Incomplete, NotAllowed
+from casework.runner import record_create, record_transition_run, record_update
+from casework.validators import due_date_problem
 from notifications.services import notify_people
 from referrals.choices import ReferralState
-from referrals.errors import Incomplete, NotAllowed
 from referrals.permissions import is_case_worker
 from referrals.plan_models import (
     ActionState,
@@ -18,10 +20,8 @@ from referrals.plan_models import (
     PlanState,
     ReviewDecision,
 )
-from referrals.records import record_create, record_transition_run, record_update
 from referrals.risk_models import RiskState
 from referrals.services import run_transition
-from referrals.validators import due_date_problem
 
 
 def _check_case_worker(user, case, what="do that"):

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casework.errors import CaseError
+from casework.pages import on_valid_post
 from notifications.catalogue import period_words
 from referrals import plan_services as services
-from referrals.errors import CaseError
 from referrals.models import CaseAccessLog, SchoolReferral
-from referrals.pages import on_valid_post
 from referrals.permissions import is_case_worker
 from referrals.plan_forms import (
     ActionForm,

@@ -7,8 +7,8 @@ import datetime as dt
 from django import forms
 from django.forms.boundfield import BoundField
 
+from casework.validators import plain_text
 from referrals.risk_models import Measure, RiskLevel
-from referrals.validators import plain_text
 
 
 def _text(label, max_length, *, help_text="", rows=5):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from referrals.validators import plain_text
+from casework.validators import plain_text
 
 
 class RiskKind(models.TextChoices):

@@ -7,11 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from casework.errors import Incomplete, NotAllowed
+from casework.runner import record_create, record_transition_run
 from notifications.models import Deadline, DeadlineStatus
 from referrals.choices import ConcernType, ReferralState
-from referrals.errors import Incomplete, NotAllowed
 from referrals.permissions import is_case_worker, is_school_dsl
-from referrals.records import record_create, record_transition_run
 from referrals.risk_models import (
     CompletedBy,
     Measure,

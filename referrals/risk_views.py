@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_fsm import can_proceed
 
+from casework.pages import on_valid_post
 from notifications.models import DeadlineStatus
 from notifications.selectors import clocks_of
 from referrals import risk_services
 from referrals.models import TransitionRecord
-from referrals.pages import on_valid_post
 from referrals.risk_forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
 from referrals.risk_models import RiskAssessment, RiskState
 from referrals.selectors import visible_case

@@ -1,27 +1,27 @@
-"""Every write to a referral. Each function checks who may act, runs the FSM transition,
-records who/when/why, and saves, in one transaction. Views, commands and tasks call these;
+"""Every write to a referral. Each function checks who may act and runs its change through
+the one runner (casework.runner), which locks, checks the version, runs the FSM transition,
+records who/when/why and saves, in one transaction. Views, commands and tasks call these;
 nothing else sets state."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
+from casework.errors import Incomplete, NotAllowed
+from casework.runner import ITSELF, locked, record_transition_run, save_version
 from notifications import clocks
 from referrals import notify
 from referrals.choices import ENDED_STATES, ReferralState
 from referrals.completeness import missing_answers
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import (
     InformationRequest,
     LinkedChild,
     ReferenceSequence,
     SchoolReferral,
-    TransitionRecord,
 )
 from referrals.permissions import may
 from referrals.pupil_counts import pupil_count_problems
+from referrals.risk_services import risks_on_submit
 from referrals.signals import case_ended
 
 CONTENT_FIELDS = [
@@ -45,99 +45,44 @@ CONTENT_FIELDS = [
 ]
 
 
-def record_transition(*, case, subject, transition, from_state, to_state, by, reason=""):
-    """The transition record every case model writes, in the caller's transaction; it also
-    starts and stops the clocks that watch the record (the one mechanism for deadlines)."""
-    record = TransitionRecord.objects.create(
-        case=case,
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
-        transition=transition,
-        from_state=from_state,
-        to_state=to_state,
-        by=by,
-        at=timezone.now(),
-        reason=reason,
-    )
-    if case is None:  # a record about no single case (a panel meeting) has no clocks
-        return record
-    clocks.transition_happened(
-        case=case,
-        subject=subject,
-        from_state=from_state,
-        to_state=to_state,
-        at=record.at,
-        reason=reason,
-    )
-    return record
+def _may(action, refusal="You do not have permission to do that to this referral."):
+    """A runner `check`: refuse a person who may not take `action` on the current copy."""
 
+    def check(by, current):
+        if not may(by, action, current):
+            raise NotAllowed(refusal)
 
-def _locked(referral, expected_version):
-    """Re-read the referral under a row lock and refuse if it moved since it was loaded."""
-    current = (
-        SchoolReferral.objects.select_for_update().select_related("school").get(pk=referral.pk)
-    )
-    expected = referral.version if expected_version is None else expected_version
-    if current.version != expected:
-        raise ChangedUnderYou(
-            f"This referral changed while you were working on it: it is now "
-            f"“{current.get_state_display()}”. Your change was not saved; "
-            "reload the page to see the latest version."
-        )
-    return current
-
-
-def _save(referral, *, by, reason):
-    referral.version += 1
-    referral._history_user = by
-    referral._change_reason = reason[:100] if reason else None
-    try:
-        referral.save()
-    except ConcurrentTransition as exc:  # a racing transaction got there first
-        raise ChangedUnderYou(
-            "Someone else changed this referral at the same moment. Your change was not "
-            "saved; reload the page to see the latest version."
-        ) from exc
+    return check
 
 
 def run_transition(
     referral, *, name, action, by, reason="", expected_version=None, before=None, after=None
 ):
-    """Run one FSM transition on a locked, current copy of the referral. Other apps' services
-    (the panel's decision) use this, so every change of a referral's state goes through the
-    same lock, version check, permission check, record and clocks. `before(current)` runs
-    before the transition, `after(current)` after it is saved, both in the transaction."""
-    with transaction.atomic():
-        current = _locked(referral, expected_version)
-        if not may(by, action, current):
-            raise NotAllowed("You do not have permission to do that to this referral.")
-        method = getattr(current, name)
-        if not can_proceed(method):
-            raise NotAllowed(
-                f"A referral that is “{current.get_state_display()}” cannot do that now."
-            )
-        if before:
-            before(current)
-        from_state = current.state
-        method()
-        _save(current, by=by, reason=reason or name.replace("_", " "))
-        record = record_transition(
-            case=current,
-            subject=current,
-            transition=name,
-            from_state=from_state,
-            to_state=current.state,
-            by=by,
-            reason=reason,
-        )
+    """Run one FSM transition of the referral through the one runner (casework.runner), with
+    `may(by, action, ...)` as its check. Other apps' services (the panel's decision) use this.
+    A transition into an end state runs the one "case ended" hook: the pathway apps stop their
+    open records (each with its own record and reason), then any clock still running stops."""
+
+    def then(current):
         if after:
             after(current)
         if current.state in ENDED_STATES:
-            # The pathway apps stop their open records first (each with its own record and
-            # reason); whatever clock is still running after that is cancelled.
             case_ended.send(sender=SchoolReferral, referral=current, by=by, reason=reason or name)
-            clocks.case_ended(case=current, at=record.at, reason=reason or name)
-    return current
+            clocks.case_ended(case=current, at=timezone.now(), reason=reason or name)
+
+    return record_transition_run(
+        referral,
+        name=name,
+        by=by,
+        case=ITSELF,
+        reason=reason,
+        expected_version=expected_version,
+        check=_may(action),
+        before=before,
+        after=then,
+        noun="referral",
+        related=("school",),
+    )
 
 
 def _require_reason(reason, what="a reason"):
@@ -171,7 +116,7 @@ def referral_update_draft(
     """Save the DSL's answers to a draft. `data` holds CONTENT_FIELDS; `linked_children`
     is a list of (case_system_id, initials)."""
     with transaction.atomic():
-        current = _locked(referral, expected_version)
+        current = locked(referral, expected_version, "referral", ("school",))
         if not may(by, "edit_draft", current):
             raise NotAllowed(
                 "You do not have permission to edit this referral: only the school's "
@@ -189,7 +134,7 @@ def referral_update_draft(
             problems = {**exc.message_dict, **problems}
         if problems:
             raise Incomplete("Check your answers", problems)
-        _save(current, by=by, reason="draft saved")
+        save_version(current, by=by, reason="draft saved", noun="referral")
         current.indicators.set(indicators)
         _replace_linked_children(current, linked_children, by=by)
     return current
@@ -237,8 +182,6 @@ def referral_submit(*, referral, by, expected_version=None):
         _issue_reference(current)
         current.submitted_at = timezone.now()
 
-    from referrals.risk_services import risks_on_submit
-
     with transaction.atomic():
         current = run_transition(
             referral,
@@ -267,20 +210,31 @@ def referral_withdraw(*, referral, by, reason, expected_version=None):
 
 
 def referral_provide_information(*, referral, by, response, expected_version=None):
+    """The school answers the open request; the referral goes back to whoever asked."""
     response = _require_reason(response, "the information asked for")
-    with transaction.atomic():
-        current = _locked(referral, expected_version)
-        if not may(by, "provide_information", current):
-            raise NotAllowed(
-                "You do not have permission to answer: only the school's designated "
-                "safeguarding leads can."
-            )
+
+    def check(by, current):
+        _may(
+            "provide_information",
+            "You do not have permission to answer: only the school's designated "
+            "safeguarding leads can.",
+        )(by, current)
         if current.state != ReferralState.MORE_INFORMATION_REQUESTED:
             raise NotAllowed(
                 f"A referral that is “{current.get_state_display()}” cannot do that now: "
                 "no request for more information is waiting for an answer."
             )
-        request = current.information_requests.get(responded_at__isnull=True)
+
+    def open_request(current):
+        return current.information_requests.get(responded_at__isnull=True)
+
+    def back_to_asker(current):
+        if open_request(current).requested_from_state == ReferralState.AWAITING_PANEL:
+            return "provide_information_to_panel"
+        return "provide_information_to_front_door"
+
+    def answer(current):
+        request = open_request(current)
         request.response = response
         request.responded_by = by
         request.responded_at = timezone.now()
@@ -290,25 +244,19 @@ def referral_provide_information(*, referral, by, response, expected_version=Non
             raise Incomplete("Check your answer", {"reason": exc.message_dict["response"]}) from exc
         request._history_user = by
         request.save()
-        back_to_panel = request.requested_from_state == ReferralState.AWAITING_PANEL
-        name = (
-            "provide_information_to_panel"
-            if back_to_panel
-            else ("provide_information_to_front_door")
-        )
-        from_state = current.state
-        getattr(current, name)()
-        _save(current, by=by, reason="more information provided")
-        record_transition(
-            case=current,
-            subject=current,
-            transition=name,
-            from_state=from_state,
-            to_state=current.state,
-            by=by,
-            reason=response,
-        )
-    return current
+
+    return record_transition_run(
+        referral,
+        name=back_to_asker,
+        by=by,
+        case=ITSELF,
+        reason=response,
+        expected_version=expected_version,
+        check=check,
+        before=answer,
+        noun="referral",
+        related=("school",),
+    )
 
 
 # --- the front door ---------------------------------------------------------------------

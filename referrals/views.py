@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import LocalAuthority, School
 from accounts.roles import Roles
+from casework.errors import CaseError, Incomplete, show_on_form
 from notifications.catalogue import period_words
 from referrals import services
 from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
-from referrals.errors import CaseError, Incomplete, show_on_form
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
 from referrals.permissions import available_actions, may
 from referrals.selectors import case_deadlines, front_door_queue, referral_rows, visible_case

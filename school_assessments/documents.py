@@ -5,7 +5,7 @@ the school's DSLs get the report once the assessment is shared with them and nob
 the case gets anything but a 404.
 
 The PDF is rendered by WeasyPrint with static/css/print.css and a URL fetcher that fetches
-nothing (referrals.pdf), so free text in a report can never make the server load
+nothing (casework.pdf), so free text in a report can never make the server load
 a URL or read a file. The survey chart is inline SVG, which WeasyPrint draws itself."""
 
 from django.contrib.auth.decorators import login_required
@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import SchoolMembership, SchoolRole
+from casework.pdf import render_pdf
 from referrals.models import CaseAccessLog
-from referrals.pdf import render_pdf
 from school_assessments.selectors import assessment_content, visible
 
 

@@ -3,7 +3,7 @@ assessment's version, so a page left open while a colleague saved is refused, no
 
 from django import forms
 
-from referrals.validators import plain_text
+from casework.validators import plain_text
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling, Judgement, MethodKind
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from casework.validators import plain_text
 from referrals.models import SchoolReferral
-from referrals.validators import plain_text
 from school_assessments.choices import (
     DOMAIN_QUESTIONS,
     OPEN_STATES,

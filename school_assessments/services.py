@@ -1,7 +1,7 @@
 """Every write to a School Assessment. Each function is keyword-only and does the whole job
 in one transaction: re-reads the assessment under a row lock, refuses a stale edit
 (`version`, docs/decisions/0002), checks who may act, runs the FSM transition or the edit,
-records who, when and why (referrals.services.record_transition, which also starts and
+records who, when and why (casework.runner.record_transition, which also starts and
 stops the 45-working-day clock) and saves. Views, the demo and the panel's signal call
 these; nothing else sets the state."""
 
@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework.errors import Incomplete, NotAllowed
+from casework.runner import record_create, record_edit, record_transition_run
 from notifications.services import notify_people
-from referrals.errors import Incomplete, NotAllowed
 from referrals.permissions import is_case_worker, is_panel_member, is_school_dsl
-from referrals.records import record_create, record_edit, record_transition_run
 from referrals.services import case_work_start
 from school_assessments.choices import (
     EDITABLE_STATES,

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casework.errors import CaseError, Incomplete
+from casework.pages import on_valid_post
 from notifications.catalogue import period_words
-from referrals.errors import CaseError, Incomplete
 from referrals.models import CaseAccessLog, SchoolReferral
-from referrals.pages import on_valid_post
 from school_assessments import services
 from school_assessments.choices import EDITABLE_STATES, AssessmentState, Domain
 from school_assessments.forms import (

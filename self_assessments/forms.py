@@ -1,9 +1,9 @@
 """Forms parse input; the services decide. Field names match the services' problem keys so
-referrals.errors.show_on_form puts each refusal on its field."""
+casework.errors.show_on_form puts each refusal on its field."""
 
 from django import forms
 
-from referrals.validators import plain_text
+from casework.validators import plain_text
 from self_assessments.models import Instrument
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

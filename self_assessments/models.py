@@ -17,8 +17,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import LocalAuthority, School
+from casework.validators import plain_text
 from referrals.models import SchoolReferral
-from referrals.validators import plain_text
 from self_assessments.querysets import SelfAssessmentQuerySet
 
 

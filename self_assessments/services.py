@@ -1,6 +1,6 @@
 """Every write to a self-assessment audit. Each function checks who may act, locks the row,
 refuses a stale edit (`version`), runs the FSM transition, records it with
-referrals.services.record_transition (which starts and stops the pathway's clock) and saves,
+casework.runner.record_transition (which starts and stops the pathway's clock) and saves,
 in one transaction. Views, commands and the pathway receiver call these; nothing else sets
 state."""
 
@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from referrals.errors import Incomplete, NotAllowed
+from casework.errors import Incomplete, NotAllowed
+from casework.runner import locked, record_create, record_transition_run, save_version
+from casework.validators import due_date_problem, plain_text
 from referrals.models import SchoolReferral
-from referrals.records import locked, record_create, record_transition_run, save_version
 from referrals.services import case_work_start
-from referrals.validators import due_date_problem, plain_text
 from self_assessments import instruments
 from self_assessments.models import (
     COMPLETED_STATES,

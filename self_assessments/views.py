@@ -12,9 +12,9 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from referrals.errors import CaseError, Incomplete, show_on_form
+from casework.errors import CaseError, Incomplete, show_on_form
+from casework.pages import on_valid_post
 from referrals.models import CaseAccessLog
-from referrals.pages import on_valid_post
 from self_assessments import charts, exports, instruments, selectors, services
 from self_assessments.forms import (
     CompleteActionForm,

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django_fsm
-import referrals.validators
+import casework.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='HistoricalConflictOfInterest',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, validators=[referrals.validators.plain_text])),
+                ('reason', models.CharField(max_length=300, validators=[casework.validators.plain_text])),
                 ('declared_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -47,11 +47,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField()),
-                ('place', models.CharField(max_length=300, validators=[referrals.validators.plain_text], verbose_name='place or link')),
+                ('place', models.CharField(max_length=300, validators=[casework.validators.plain_text], verbose_name='place or link')),
                 ('state', django_fsm.FSMField(choices=[('scheduled', 'Scheduled'), ('in_session', 'In session'), ('minutes_drafted', 'Minutes drafted'), ('minutes_approved', 'Minutes approved')], default='scheduled', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
-                ('actions', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='actions agreed')),
-                ('amendment_reason', models.TextField(blank=True, help_text='Why approved minutes are being changed (kept with the next version).', max_length=2000, validators=[referrals.validators.plain_text])),
+                ('actions', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='actions agreed')),
+                ('amendment_reason', models.TextField(blank=True, help_text='Why approved minutes are being changed (kept with the next version).', max_length=2000, validators=[casework.validators.plain_text])),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -74,11 +74,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField()),
-                ('place', models.CharField(max_length=300, validators=[referrals.validators.plain_text], verbose_name='place or link')),
+                ('place', models.CharField(max_length=300, validators=[casework.validators.plain_text], verbose_name='place or link')),
                 ('state', django_fsm.FSMField(choices=[('scheduled', 'Scheduled'), ('in_session', 'In session'), ('minutes_drafted', 'Minutes drafted'), ('minutes_approved', 'Minutes approved')], default='scheduled', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
-                ('actions', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='actions agreed')),
-                ('amendment_reason', models.TextField(blank=True, help_text='Why approved minutes are being changed (kept with the next version).', max_length=2000, validators=[referrals.validators.plain_text])),
+                ('actions', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='actions agreed')),
+                ('amendment_reason', models.TextField(blank=True, help_text='Why approved minutes are being changed (kept with the next version).', max_length=2000, validators=[casework.validators.plain_text])),
                 ('apologies', models.ManyToManyField(blank=True, related_name='meetings_apologised', to=settings.AUTH_USER_MODEL)),
                 ('attendees', models.ManyToManyField(blank=True, related_name='meetings_attended', to=settings.AUTH_USER_MODEL)),
                 ('panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='accounts.contextpanel')),
@@ -123,11 +123,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.CharField(choices=[('below_threshold', 'Below threshold'), ('early_help', 'Universal / early help'), ('child_in_need', 'Child in need'), ('child_protection', 'Child protection')], max_length=20)),
                 ('pathway', models.CharField(choices=[('manage_internally', 'School manages internally, with advice'), ('safety_summit', 'Student Safety Summit'), ('partnership_meeting', 'School Partnership Meeting'), ('beyond_referrals', 'Beyond Referrals self-assessment, supported'), ('school_assessment', "School Assessment by Children's Social Care")], max_length=30)),
-                ('rationale', models.TextField(max_length=5000, validators=[referrals.validators.plain_text])),
-                ('advice', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='advice to the school')),
+                ('rationale', models.TextField(max_length=5000, validators=[casework.validators.plain_text])),
+                ('advice', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='advice to the school')),
                 ('start_by', models.DateField(blank=True, null=True, verbose_name='work starts by')),
                 ('decided_at', models.DateTimeField()),
-                ('change_reason', models.TextField(blank=True, max_length=3000, validators=[referrals.validators.plain_text], verbose_name='reason for stepping up or down')),
+                ('change_reason', models.TextField(blank=True, max_length=3000, validators=[casework.validators.plain_text], verbose_name='reason for stepping up or down')),
                 ('conflicts_excluded', models.ManyToManyField(blank=True, help_text='Members present who declared a conflict and took no part.', related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('indicators', models.ManyToManyField(blank=True, related_name='+', to='referrals.thresholdindicator')),
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
             name='ConflictOfInterest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, validators=[referrals.validators.plain_text])),
+                ('reason', models.CharField(max_length=300, validators=[casework.validators.plain_text])),
                 ('declared_at', models.DateTimeField(auto_now_add=True)),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.school')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to=settings.AUTH_USER_MODEL)),
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField()),
                 ('content', models.JSONField(help_text='The minutes as approved: attendance, decisions, deferred items and actions.')),
                 ('approved_at', models.DateTimeField()),
-                ('amendment_reason', models.TextField(blank=True, max_length=2000, validators=[referrals.validators.plain_text])),
+                ('amendment_reason', models.TextField(blank=True, max_length=2000, validators=[casework.validators.plain_text])),
                 ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='panels.panelmeeting')),
             ],
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('urgent', 'Urgent item added'), ('deferred', 'Deferred to the next meeting')], max_length=10)),
-                ('reason', models.TextField(max_length=2000, validators=[referrals.validators.plain_text])),
+                ('reason', models.TextField(max_length=2000, validators=[casework.validators.plain_text])),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.schoolreferral')),

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_fsm
-import referrals.validators
+import casework.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -31,11 +31,11 @@ class Migration(migrations.Migration):
                 ('findings_drafted_at', models.DateTimeField(blank=True, null=True)),
                 ('shared_at', models.DateTimeField(blank=True, null=True)),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('young_people_said', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='what young people said')),
-                ('involvement', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='how young people and parents or carers were involved')),
-                ('findings', models.TextField(blank=True, max_length=10000, validators=[referrals.validators.plain_text], verbose_name='findings')),
-                ('recommendations', models.TextField(blank=True, max_length=10000, validators=[referrals.validators.plain_text], verbose_name='recommendations')),
-                ('school_response', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name="the school's response")),
+                ('young_people_said', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='what young people said')),
+                ('involvement', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='how young people and parents or carers were involved')),
+                ('findings', models.TextField(blank=True, max_length=10000, validators=[casework.validators.plain_text], verbose_name='findings')),
+                ('recommendations', models.TextField(blank=True, max_length=10000, validators=[casework.validators.plain_text], verbose_name='recommendations')),
+                ('school_response', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name="the school's response")),
                 ('school_response_at', models.DateTimeField(blank=True, null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -67,11 +67,11 @@ class Migration(migrations.Migration):
                 ('findings_drafted_at', models.DateTimeField(blank=True, null=True)),
                 ('shared_at', models.DateTimeField(blank=True, null=True)),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('young_people_said', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='what young people said')),
-                ('involvement', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='how young people and parents or carers were involved')),
-                ('findings', models.TextField(blank=True, max_length=10000, validators=[referrals.validators.plain_text], verbose_name='findings')),
-                ('recommendations', models.TextField(blank=True, max_length=10000, validators=[referrals.validators.plain_text], verbose_name='recommendations')),
-                ('school_response', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name="the school's response")),
+                ('young_people_said', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='what young people said')),
+                ('involvement', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='how young people and parents or carers were involved')),
+                ('findings', models.TextField(blank=True, max_length=10000, validators=[casework.validators.plain_text], verbose_name='findings')),
+                ('recommendations', models.TextField(blank=True, max_length=10000, validators=[casework.validators.plain_text], verbose_name='recommendations')),
+                ('school_response', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name="the school's response")),
                 ('school_response_at', models.DateTimeField(blank=True, null=True)),
                 ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='school_assessments_led', to=settings.AUTH_USER_MODEL)),
                 ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name='HistoricalSurveyResult',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('place', models.CharField(max_length=100, validators=[referrals.validators.plain_text])),
+                ('place', models.CharField(max_length=100, validators=[casework.validators.plain_text])),
                 ('feeling', models.CharField(choices=[('unsafe', 'Unsafe'), ('safe', 'Safe')], max_length=10)),
                 ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share of respondents (%)')),
                 ('added_at', models.DateTimeField(blank=True, editable=False)),
@@ -113,8 +113,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('focus_group_staff', 'Focus group with staff'), ('focus_group_students', 'Focus group with students'), ('focus_group_parents', 'Focus group with parents and carers'), ('policy_review', 'Review of safeguarding and behaviour policies'), ('records_review', 'Review of safeguarding and behaviour records'), ('survey', 'Survey'), ('observation', 'Observation of the school environment')], max_length=30, verbose_name='method')),
                 ('held_on', models.DateField(verbose_name='date')),
-                ('participants', models.CharField(max_length=300, validators=[referrals.validators.plain_text])),
-                ('summary', models.TextField(max_length=5000, validators=[referrals.validators.plain_text])),
+                ('participants', models.CharField(max_length=300, validators=[casework.validators.plain_text])),
+                ('summary', models.TextField(max_length=5000, validators=[casework.validators.plain_text])),
                 ('added_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -137,9 +137,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('domain', models.CharField(choices=[('pupil_development', 'Pupil development needs'), ('guardianship', 'Guardianship capacity'), ('environment_family', 'Environmental and family factors')], max_length=30)),
-                ('strengths', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='strengths')),
-                ('concerns', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='concerns')),
-                ('evidence', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='evidence')),
+                ('strengths', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='strengths')),
+                ('concerns', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='concerns')),
+                ('evidence', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='evidence')),
                 ('judgement', models.CharField(blank=True, choices=[('strengths', 'Strengths to build on: pupils are kept safe here'), ('some_change', 'Some changes needed, with strengths to build on'), ('significant_change', 'Significant changes needed to keep pupils safe')], max_length=30)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -162,8 +162,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('focus_group_staff', 'Focus group with staff'), ('focus_group_students', 'Focus group with students'), ('focus_group_parents', 'Focus group with parents and carers'), ('policy_review', 'Review of safeguarding and behaviour policies'), ('records_review', 'Review of safeguarding and behaviour records'), ('survey', 'Survey'), ('observation', 'Observation of the school environment')], max_length=30, verbose_name='method')),
                 ('held_on', models.DateField(verbose_name='date')),
-                ('participants', models.CharField(max_length=300, validators=[referrals.validators.plain_text])),
-                ('summary', models.TextField(max_length=5000, validators=[referrals.validators.plain_text])),
+                ('participants', models.CharField(max_length=300, validators=[casework.validators.plain_text])),
+                ('summary', models.TextField(max_length=5000, validators=[casework.validators.plain_text])),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
                 ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='methods', to='school_assessments.schoolassessment')),
@@ -177,9 +177,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('domain', models.CharField(choices=[('pupil_development', 'Pupil development needs'), ('guardianship', 'Guardianship capacity'), ('environment_family', 'Environmental and family factors')], max_length=30)),
-                ('strengths', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='strengths')),
-                ('concerns', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='concerns')),
-                ('evidence', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text], verbose_name='evidence')),
+                ('strengths', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='strengths')),
+                ('concerns', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='concerns')),
+                ('evidence', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text], verbose_name='evidence')),
                 ('judgement', models.CharField(blank=True, choices=[('strengths', 'Strengths to build on: pupils are kept safe here'), ('some_change', 'Some changes needed, with strengths to build on'), ('significant_change', 'Significant changes needed to keep pupils safe')], max_length=30)),
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='school_assessments.schoolassessment')),
             ],
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
             name='SurveyResult',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(max_length=100, validators=[referrals.validators.plain_text])),
+                ('place', models.CharField(max_length=100, validators=[casework.validators.plain_text])),
                 ('feeling', models.CharField(choices=[('unsafe', 'Unsafe'), ('safe', 'Safe')], max_length=10)),
                 ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share of respondents (%)')),
                 ('added_at', models.DateTimeField(auto_now_add=True)),

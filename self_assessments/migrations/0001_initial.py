@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django_fsm
-import referrals.validators
+import casework.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -114,13 +114,13 @@ class Migration(migrations.Migration):
             name='SelfAssessment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, validators=[referrals.validators.plain_text])),
+                ('title', models.CharField(max_length=150, validators=[casework.validators.plain_text])),
                 ('state', django_fsm.FSMField(choices=[('in_progress', 'In progress'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('closed', 'Closed')], default='in_progress', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField()),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text])),
+                ('review_note', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text])),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='accounts.localauthority')),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='referrals.schoolreferral')),
@@ -141,15 +141,15 @@ class Migration(migrations.Migration):
             name='ImprovementAction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.TextField(max_length=2000, validators=[referrals.validators.plain_text])),
-                ('why', models.TextField(max_length=3000, validators=[referrals.validators.plain_text])),
-                ('owner_contact', models.CharField(blank=True, help_text='A named contact at an agency, if the owner has no account here.', max_length=200, validators=[referrals.validators.plain_text])),
+                ('what', models.TextField(max_length=2000, validators=[casework.validators.plain_text])),
+                ('why', models.TextField(max_length=3000, validators=[casework.validators.plain_text])),
+                ('owner_contact', models.CharField(blank=True, help_text='A named contact at an agency, if the owner has no account here.', max_length=200, validators=[casework.validators.plain_text])),
                 ('due_on', models.DateField()),
                 ('state', django_fsm.FSMField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField()),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('completion_note', models.TextField(blank=True, max_length=3000, validators=[referrals.validators.plain_text])),
+                ('completion_note', models.TextField(blank=True, max_length=3000, validators=[casework.validators.plain_text])),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='self_assessments.improvementplan')),
@@ -165,13 +165,13 @@ class Migration(migrations.Migration):
             name='HistoricalSelfAssessment',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, validators=[referrals.validators.plain_text])),
+                ('title', models.CharField(max_length=150, validators=[casework.validators.plain_text])),
                 ('state', django_fsm.FSMField(choices=[('in_progress', 'In progress'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('closed', 'Closed')], default='in_progress', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField()),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text])),
+                ('review_note', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text])),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -199,15 +199,15 @@ class Migration(migrations.Migration):
             name='HistoricalImprovementAction',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('what', models.TextField(max_length=2000, validators=[referrals.validators.plain_text])),
-                ('why', models.TextField(max_length=3000, validators=[referrals.validators.plain_text])),
-                ('owner_contact', models.CharField(blank=True, help_text='A named contact at an agency, if the owner has no account here.', max_length=200, validators=[referrals.validators.plain_text])),
+                ('what', models.TextField(max_length=2000, validators=[casework.validators.plain_text])),
+                ('why', models.TextField(max_length=3000, validators=[casework.validators.plain_text])),
+                ('owner_contact', models.CharField(blank=True, help_text='A named contact at an agency, if the owner has no account here.', max_length=200, validators=[casework.validators.plain_text])),
                 ('due_on', models.DateField()),
                 ('state', django_fsm.FSMField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=50, protected=True)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField()),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('completion_note', models.TextField(blank=True, max_length=3000, validators=[referrals.validators.plain_text])),
+                ('completion_note', models.TextField(blank=True, max_length=3000, validators=[casework.validators.plain_text])),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -234,7 +234,7 @@ class Migration(migrations.Migration):
                 ('choice', models.CharField(blank=True, max_length=20)),
                 ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('evidence', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text])),
+                ('note', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text])),
                 ('answered_at', models.DateTimeField()),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -275,7 +275,7 @@ class Migration(migrations.Migration):
                 ('choice', models.CharField(blank=True, max_length=20)),
                 ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('evidence', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True, max_length=5000, validators=[referrals.validators.plain_text])),
+                ('note', models.TextField(blank=True, max_length=5000, validators=[casework.validators.plain_text])),
                 ('answered_at', models.DateTimeField()),
                 ('answered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='self_assessments.item')),

@@ -4,10 +4,10 @@ moving the referral on when right; never edited, only superseded."""
 import pytest
 
 from accounts.models import AuthorityRole
+from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from panels import services
 from panels.models import ConflictOfInterest, ThresholdDecision
 from referrals.choices import ReferralState as S
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import SchoolReferral, TransitionRecord
 from tests.accounts.factories import ContextPanelFactory, authority_role, panel_member_of
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casework.errors import Incomplete, NotAllowed
 from panels import services
 from panels.models import MinutesVersion, PanelMeeting
 from panels.selectors import agenda
 from referrals import services as referral_services
-from referrals.errors import Incomplete, NotAllowed
 from tests.accounts.factories import (
     ContextPanelFactory,
     SchoolFactory,

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from casework.errors import ChangedUnderYou
 from referrals import services
 from referrals.choices import ReferralState as S
-from referrals.errors import ChangedUnderYou
 from referrals.models import SchoolReferral, TransitionRecord
 from tests.accounts.factories import front_door_of
 from tests.referrals.factories import COMPLETE_ANSWERS, in_state

@@ -135,8 +135,8 @@ def test_bad_input_gives_a_clear_message_and_saves_nothing(
 def test_the_service_refuses_pupil_counts_that_do_not_add_up(
     dsl_and_school, changes, field, message
 ):
+    from casework.errors import Incomplete
     from referrals import services
-    from referrals.errors import Incomplete
     from tests.referrals.factories import COMPLETE_ANSWERS
 
     dsl, school = dsl_and_school

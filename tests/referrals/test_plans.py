@@ -7,10 +7,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from notifications.models import Deadline, DeadlineStatus, Notification
 from referrals import plan_services
 from referrals.choices import ReferralState
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import CaseOutcome, CasePlan, PlanAction, SchoolReferral
 from referrals.plan_models import ActionState, PlanState
 from tests.notifications.helpers import london, sweep_at

@@ -10,10 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from notifications.models import Deadline
 from notifications.selectors import my_deadlines
 from referrals import risk_services
-from referrals.errors import ChangedUnderYou, Incomplete, NotAllowed
 from referrals.models import CaseAccessLog, TransitionRecord
 from referrals.risk_models import RiskAssessment, RiskKind, RiskReview
 from tests.referrals.risk_factories import (

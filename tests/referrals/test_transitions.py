@@ -4,9 +4,9 @@ with a clear message and nothing changed."""
 import pytest
 
 from accounts.models import AuthorityRole
+from casework.errors import Incomplete, NotAllowed
 from referrals import services
 from referrals.choices import ReferralState as S
-from referrals.errors import Incomplete, NotAllowed
 from referrals.models import InformationRequest, SchoolReferral, TransitionRecord
 from tests.accounts.factories import SchoolFactory, authority_role, dsl_of, front_door_of
 from tests.referrals.factories import draft, in_state

@@ -4,7 +4,7 @@ and nothing of theirs or their colleague's is lost."""
 import pytest
 from django.urls import reverse
 
-from referrals.errors import ChangedUnderYou
+from casework.errors import ChangedUnderYou
 from school_assessments import services
 from school_assessments.choices import AssessmentState as A
 from school_assessments.choices import Domain

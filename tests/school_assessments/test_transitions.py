@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.models import AuthorityRole
+from casework.errors import Incomplete, NotAllowed
 from notifications.models import Deadline, DeadlineStatus
 from notifications.workdays import WorkingCalendar
 from panels.services import decision_record
-from referrals.errors import Incomplete, NotAllowed
 from referrals.models import TransitionRecord
 from school_assessments import services
 from school_assessments.choices import AssessmentState as A

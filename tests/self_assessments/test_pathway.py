@@ -9,9 +9,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from casework.errors import NotAllowed
 from notifications.models import Deadline
 from panels import services as panel_services
-from referrals.errors import NotAllowed
 from referrals.models import SchoolReferral, TransitionRecord
 from self_assessments import services
 from self_assessments.models import GapAction, Item, SelfAssessment

@@ -3,7 +3,7 @@ half-completed audit reports what is missing and cannot be submitted."""
 
 import pytest
 
-from referrals.errors import Incomplete
+from casework.errors import Incomplete
 from self_assessments import services
 from self_assessments.models import Answer, SelfAssessment
 from self_assessments.scoring import results, score_of
@@ -114,7 +114,7 @@ def test_partial_progress_saves_and_each_change_is_attributed(partnership):
 
 
 def test_a_stale_page_is_refused(partnership):
-    from referrals.errors import ChangedUnderYou
+    from casework.errors import ChangedUnderYou
 
     authority, people = partnership
     audit = start(authority, people["front_door"], beyond_referrals())

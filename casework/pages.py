@@ -4,7 +4,7 @@ goes on the form (and nothing changed); success says so and moves on."""
 from django.contrib import messages
 from django.shortcuts import redirect
 
-from referrals.errors import CaseError, show_on_form
+from casework.errors import CaseError, show_on_form
 
 
 def on_valid_post(request, form, call, *, done, then):
