@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "notifications.context_processors.inbox_and_health",
+                "casework.context_processors.pathway_navigation",
             ],
         },
     },

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from casework import pathways
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
@@ -8,8 +10,8 @@ urlpatterns = [
     # Before referrals: its referrals/<pk>/<action>/ pattern would shadow these.
     path("", include("panels.urls")),
     path("", include("panels.document_urls")),
-    path("", include("school_assessments.urls")),
-    path("", include("self_assessments.urls")),
+    # Each installed pathway app's pages (casework.pathways: removing the app removes them).
+    *[path("", include(module)) for module in pathways.url_modules()],
     path("", include("referrals.urls")),
 ]
 

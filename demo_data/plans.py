@@ -80,10 +80,10 @@ def build(p, *, then, at, answers):
             panel_services.decision_record,
             referral=r,
             by=chair,
-            level="early_help",
-            pathway="partnership_meeting",
-            rationale="Harassment on transport shared by several schools: a School "
-            "Partnership Meeting with the bus operator and police.",
+            level="child_in_need",
+            pathway="beyond_referrals",
+            rationale="Harassment on transport shared by several schools: the school's "
+            "supported Beyond Referrals self-assessment, with the bus operator and police.",
             advice="Keep the bus duty rota until the meeting.",
             lead_practitioner=lead,
             lead_team=p["team"],
@@ -94,7 +94,11 @@ def build(p, *, then, at, answers):
 
     def plan_for(r, days_ago, actions):
         plan = then(
-            days_ago, plan_services.plan_open, case=r, by=lead, reason="Partnership meeting held"
+            days_ago,
+            plan_services.plan_open,
+            case=r,
+            by=lead,
+            reason="The self-assessment found gaps to act on",
         )
         plan = then(
             days_ago,

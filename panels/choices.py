@@ -15,20 +15,8 @@ class Level(models.TextChoices):
     CHILD_PROTECTION = "child_protection", "Child protection"
 
 
-class Pathway(models.TextChoices):
-    MANAGE_INTERNALLY = "manage_internally", "School manages internally, with advice"
-    SAFETY_SUMMIT = "safety_summit", "Student Safety Summit"
-    PARTNERSHIP_MEETING = "partnership_meeting", "School Partnership Meeting"
-    BEYOND_REFERRALS = "beyond_referrals", "Beyond Referrals self-assessment, supported"
-    SCHOOL_ASSESSMENT = "school_assessment", "School Assessment by Children's Social Care"
-
-
-# Which pathways fit which level (seed 002, "Thresholds"): below threshold, the school
-# manages internally; early help, a summit or partnership meeting; child in need or child
-# protection, a supported Beyond Referrals self-assessment or a School Assessment.
-PATHWAYS_FOR_LEVEL = {
-    Level.BELOW_THRESHOLD: [Pathway.MANAGE_INTERNALLY],
-    Level.EARLY_HELP: [Pathway.SAFETY_SUMMIT, Pathway.PARTNERSHIP_MEETING],
-    Level.CHILD_IN_NEED: [Pathway.BEYOND_REFERRALS, Pathway.SCHOOL_ASSESSMENT],
-    Level.CHILD_PROTECTION: [Pathway.BEYOND_REFERRALS, Pathway.SCHOOL_ASSESSMENT],
-}
+# The pathways that fit each level (seed 002, "Thresholds") are declared by the pathway apps
+# themselves (casework.pathways): below threshold the school manages internally (panels'
+# own pathway, panels.apps); early help, a Student Safety Summit or a School Partnership
+# Meeting; child in need or child protection, a supported Beyond Referrals self-assessment
+# or a School Assessment.

@@ -1,8 +1,9 @@
 from django import forms
 
 from accounts.models import Team, User
+from casework import pathways
 from casework.validators import plain_text
-from panels.choices import Level, Pathway
+from panels.choices import Level
 from referrals.models import ThresholdIndicator
 
 
@@ -81,6 +82,18 @@ class MinutesForm(forms.Form):
     )
 
 
+def pathway_hint() -> str:
+    """Which installed pathways fit which level, in words, for the decision form."""
+    fits = []
+    for level in Level:
+        offered = pathways.for_level(level)
+        if offered:
+            fits.append(f"{level.label}: {' or '.join(p.label for p in offered)}.")
+        else:
+            fits.append(f"{level.label}: no pathway is available in this service yet.")
+    return " ".join(fits)
+
+
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level = forms.ChoiceField(
@@ -91,11 +104,8 @@ class DecisionForm(forms.Form):
     )
     pathway = forms.ChoiceField(
         label="Pathway",
-        choices=Pathway.choices,
+        choices=(),  # the installed pathways (casework.pathways), set per form
         widget=forms.RadioSelect,
-        help_text="Below threshold: the school manages internally. Universal / early help: a "
-        "Student Safety Summit or a School Partnership Meeting. Child in need or child "
-        "protection: a supported Beyond Referrals self-assessment or a School Assessment.",
         error_messages={"required": "Select the pathway"},
     )
     indicators = forms.ModelMultipleChoiceField(
@@ -137,6 +147,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, referral, step=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["pathway"].choices = pathways.choices()
+        self.fields["pathway"].help_text = pathway_hint()
         authority = referral.school.authority_id
         self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
             authority_id=authority, is_active=True

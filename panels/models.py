@@ -7,8 +7,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import ContextPanel, School, Team
+from casework import pathways
 from casework.validators import plain_text
-from panels.choices import Level, MeetingState, Pathway
+from panels.choices import Level, MeetingState
 from referrals.models import SchoolReferral, ThresholdIndicator
 
 M = MeetingState
@@ -136,7 +137,9 @@ class ThresholdDecision(models.Model):
         PanelMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
     )
     level = models.CharField(max_length=20, choices=Level.choices)
-    pathway = models.CharField(max_length=30, choices=Pathway.choices)
+    # One of the installed pathways (casework.pathways); not a fixed list of choices, so a
+    # new pathway app needs no change here.
+    pathway = models.CharField(max_length=30)
     indicators = models.ManyToManyField(ThresholdIndicator, blank=True, related_name="+")
     rationale = models.TextField(max_length=5000, validators=[plain_text])
     advice = models.TextField(
@@ -181,6 +184,9 @@ class ThresholdDecision(models.Model):
         if self.pk and type(self).objects.filter(pk=self.pk).exists():
             raise ValueError("A threshold decision is never edited: record a new decision.")
         super().save(*args, **kwargs)
+
+    def get_pathway_display(self) -> str:
+        return pathways.label(self.pathway)
 
 
 class MinutesVersion(models.Model):

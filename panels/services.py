@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from accounts.models import SchoolMembership
 from accounts.roles import Roles
+from casework import pathways
 from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from casework.runner import record_create, record_transition_run
 from notifications.services import notify_people
-from panels.choices import PATHWAYS_FOR_LEVEL, Level, Pathway
+from panels.choices import Level
 from panels.models import (
     AgendaChange,
     ConflictOfInterest,
@@ -23,7 +24,6 @@ from panels.models import (
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
 from referrals.services import run_transition
-from referrals.signals import pathway_decided
 
 
 def _is_chair(user, panel):
@@ -221,8 +221,13 @@ def _check_decision(
         problems["rationale"] = ["Enter the rationale for the decision"]
     if level not in Level.values:
         problems["level"] = ["Select the threshold level"]
-    elif pathway not in PATHWAYS_FOR_LEVEL[level]:
-        fits = ", ".join(str(Pathway(p).label) for p in PATHWAYS_FOR_LEVEL[level])
+    elif not pathways.for_level(level):
+        problems["level"] = [
+            f"No pathway for {Level(level).label.lower()} is available in this service yet: "
+            "contact the local authority's front door to arrange the response"
+        ]
+    elif pathway not in [p.key for p in pathways.for_level(level)]:
+        fits = " or ".join(p.label for p in pathways.for_level(level))
         problems["pathway"] = [
             f"That pathway does not fit {Level(level).label.lower()}: choose {fits}"
         ]
@@ -345,19 +350,16 @@ def decision_record(
             before=allocate,
             after=write_decision,
         )
-        if below:
+        # The chosen pathway's app creates its work item (and so starts its clock) in this
+        # transaction and the others stop theirs; panels need not know the apps.
+        pathways.decided(referral=current, decision=made["decision"], by=by)
+        if below:  # the case ends: whatever is still open stops with it
             current = run_transition(
                 current,
                 name="close_with_advice",
                 action="decide",
                 by=by,
                 reason="Below threshold: the school manages internally with the panel's advice.",
-            )
-        else:
-            # The pathway app creates its work item (and so starts its clock) in this
-            # transaction; panels need not know which app that is.
-            pathway_decided.send(
-                sender=ThresholdDecision, referral=current, decision=made["decision"], by=by
             )
         _send_outcome(current, made["decision"])
     return made["decision"]

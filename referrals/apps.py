@@ -6,14 +6,20 @@ class ReferralsConfig(AppConfig):
     verbose_name = "School referrals"
 
     def ready(self):
+        from casework import pathways
         from notifications import cases
         from referrals.models import SchoolReferral
+        from referrals.plan_services import plan_stop
+        from referrals.risk_services import risks_stop
 
         # What notifications may know of a case: who may read it (deadline lists and digests
         # show a clock only to them) and the facts its clocks need.
         cases.register(
             SchoolReferral, visible_to=SchoolReferral.objects.visible_to, facts=_case_facts
         )
+        # A case that ends closes its risk assessments and its plan (after the pathways).
+        pathways.register_case_records("risk assessments", risks_stop)
+        pathways.register_case_records("plan", plan_stop)
 
 
 def _case_facts(referral):

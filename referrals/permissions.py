@@ -75,3 +75,12 @@ def available_actions(user, referral):
         if state_allows and may(user, action, referral):
             actions.append(action)
     return actions
+
+
+def may_step(user, referral) -> bool:
+    """Whether to offer "step up or step down": a member of the case's panel, while the case
+    is decided or under way (panels.services decides, and refuses a conflict of interest)."""
+    return referral.state in (
+        ReferralState.DECIDED,
+        ReferralState.IN_PROGRESS,
+    ) and may(user, "decide", referral)

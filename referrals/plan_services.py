@@ -392,3 +392,20 @@ def case_close(*, case, by, outcomes, closing_reasons=None, expected_version=Non
             expected_version=expected_version,
             after=write_outcome,
         )
+
+
+def plan_stop(*, referral, by, reason: str) -> None:
+    """The case ended (casework.pathways.case_ended, in the ending's transaction, which is
+    the authority to act): its open plan and every open action close, with the reason."""
+    plan = open_plan(referral)
+    if plan is None:
+        return
+    for action in plan.actions.filter(state=ActionState.OPEN):
+
+        def note(current):
+            current.closed_reason = reason[:1000]
+
+        record_transition_run(
+            action, case=referral, name="close_undone", by=by, reason=reason, before=note
+        )
+    record_transition_run(plan, case=referral, name="close", by=by, reason=reason, noun="plan")

@@ -268,3 +268,25 @@ def risk_close(*, assessment, by, reason, expected_version=None):
         before=note,
         noun="risk assessment",
     )
+
+
+def risks_stop(*, referral, by, reason: str) -> None:
+    """The case ended (casework.pathways.case_ended, in the ending's transaction): every
+    risk assessment still required or under review closes, with the reason, and its clock
+    stops. Nobody would be reminded of it any more, so it must not look open."""
+    for assessment in referral.risk_assessments.filter(
+        state__in=[RiskState.REQUIRED, RiskState.COMPLETED]
+    ):
+
+        def note(current):
+            current.closed_reason = reason[:3000]
+
+        record_transition_run(
+            assessment,
+            case=referral,
+            name="close",
+            by=by,
+            reason=reason,
+            before=note,
+            noun="risk assessment",
+        )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from casework import pathways
 from casework.errors import Incomplete, NotAllowed
 from casework.runner import ITSELF, locked, record_transition_run, save_version
 from notifications import clocks
@@ -22,7 +23,6 @@ from referrals.models import (
 from referrals.permissions import may
 from referrals.pupil_counts import pupil_count_problems
 from referrals.risk_services import risks_on_submit
-from referrals.signals import case_ended
 
 CONTENT_FIELDS = [
     "concern_types",
@@ -67,7 +67,7 @@ def run_transition(
         if after:
             after(current)
         if current.state in ENDED_STATES:
-            case_ended.send(sender=SchoolReferral, referral=current, by=by, reason=reason or name)
+            pathways.case_ended(referral=current, by=by, reason=reason or name)
             clocks.case_ended(case=current, at=timezone.now(), reason=reason or name)
 
     return record_transition_run(

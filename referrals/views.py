@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import LocalAuthority, School
 from accounts.roles import Roles
+from casework import pathways
 from casework.errors import CaseError, Incomplete, show_on_form
 from notifications.catalogue import period_words
 from referrals import services
@@ -17,7 +18,7 @@ from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
-from referrals.permissions import available_actions, may
+from referrals.permissions import available_actions, may, may_step
 from referrals.selectors import case_deadlines, front_door_queue, referral_rows, visible_case
 from referrals.services import CONTENT_FIELDS
 
@@ -142,6 +143,8 @@ def referral_detail(request, pk):
             "answers": answer_rows(referral),
             "deadlines": case_deadlines(referral, request.user),
             "recent": chronology(referral, request.user)[-5:][::-1],
+            "pathway_cards": pathways.cards(referral, request.user),
+            "may_step": may_step(request.user, referral),
         },
     )
 

@@ -145,3 +145,13 @@ __all__ = [
     "AuthorityMembership",
     "SchoolMembership",
 ]
+
+
+def case_audits(user, referral) -> list:
+    """A case's pathway self-assessments this person may read (the case page's card)."""
+    return list(
+        SelfAssessment.objects.visible_to(user)
+        .filter(case=referral)
+        .select_related("instrument")
+        .order_by("created_at", "pk")
+    )

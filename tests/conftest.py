@@ -30,3 +30,12 @@ def pytest_collection_modifyitems(config, items):
             "These tests move the clock without pinning it first "
             "(add @pytest.mark.time_machine(moment, tick=False)):\n  " + "\n  ".join(unpinned)
         )
+
+
+@pytest.fixture
+def early_help_pathway():
+    """An installed early-help pathway (tests.casework.pathways): what it was asked to do."""
+    from tests.casework.pathways import registered
+
+    with registered() as calls:
+        yield calls

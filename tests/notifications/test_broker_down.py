@@ -91,7 +91,9 @@ def test_requesting_information_answers_saves_and_the_email_goes_later(client, b
 
 
 @pytest.mark.django_db(transaction=True)
-def test_recording_a_decision_answers_saves_and_the_letter_goes_later(client, broken_broker):
+def test_recording_a_decision_answers_saves_and_the_letter_goes_later(
+    client, broken_broker, early_help_pathway
+):
     referral = awaiting_panel()
     meeting = meeting_for(referral)
     people = referral.people

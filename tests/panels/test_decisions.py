@@ -30,8 +30,8 @@ def unchanged(referral):
         ({"rationale": "  "}, "rationale", "Enter the rationale"),
         (
             {"level": "early_help", "pathway": "school_assessment"},
-            "pathway",
-            "does not fit universal / early help",
+            "level",
+            "No pathway for universal / early help is available in this service yet",
         ),
         (
             {"level": "below_threshold", "pathway": "beyond_referrals"},
@@ -116,16 +116,31 @@ def test_below_threshold_closes_the_case_with_the_advice():
     assert steps == [(S.AWAITING_PANEL, S.BELOW_THRESHOLD), (S.BELOW_THRESHOLD, S.CLOSED)]
 
 
+def test_a_pathway_that_does_not_fit_an_installed_levels_pathways_is_refused(early_help_pathway):
+    referral = awaiting_panel()
+    with pytest.raises(Incomplete) as refused:
+        services.decision_record(
+            referral=referral,
+            by=referral.people["panel_member"],
+            **decision_args(referral, level="early_help", pathway="school_assessment"),
+        )
+    assert refused.value.problems["pathway"] == [
+        "That pathway does not fit universal / early help: choose School Partnership Meeting"
+    ]
+    assert unchanged(referral)
+
+
 @pytest.mark.parametrize(
     ("level", "pathway"),
     [
-        ("early_help", "safety_summit"),
         ("early_help", "partnership_meeting"),
         ("child_in_need", "beyond_referrals"),
         ("child_protection", "school_assessment"),
     ],
 )
-def test_other_pathways_leave_it_decided_and_allocated_to_the_lead(level, pathway):
+def test_other_pathways_leave_it_decided_and_allocated_to_the_lead(
+    level, pathway, early_help_pathway
+):
     referral = awaiting_panel()
     lead = referral.people["practitioner"]
     services.decision_record(
@@ -151,7 +166,9 @@ def test_the_panel_clock_is_met_by_the_decision():
     assert (clock.status, clock.on_time) == ("met", True)
 
 
-def test_step_up_and_step_down_keep_the_earlier_decision_linked_with_both_reasons():
+def test_step_up_and_step_down_keep_the_earlier_decision_linked_with_both_reasons(
+    early_help_pathway,
+):
     referral = awaiting_panel()
     member = referral.people["panel_member"]
     first = services.decision_record(

@@ -251,7 +251,7 @@ def test_who_sees_meetings_agendas_and_minutes(client, who, meeting_page, minute
     assert client.get(f"/meetings/{meeting.pk}/decide/{referral.pk}/").status_code == decide
 
 
-def test_decision_page_records_the_decision_and_refuses_bad_input(client):
+def test_decision_page_records_the_decision_and_refuses_bad_input(client, early_help_pathway):
     referral = awaiting_panel()
     meeting = meeting_for(referral)
     people = referral.people

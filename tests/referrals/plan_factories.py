@@ -9,22 +9,25 @@ from panels import services as panel_services
 from referrals import plan_services
 from referrals.models import SchoolReferral
 from tests.accounts.factories import authority_role
+from tests.casework.pathways import registered
 from tests.panels.factories import awaiting_panel, decision_args
 
 
 def decided_case(**changes):
-    """A case decided for a partnership meeting (a pathway with no work item of its own),
-    with the practitioner as lead; people in `case.people`, plus a police partner."""
+    """A case decided for a partnership meeting (here the test pathway of
+    tests.casework.pathways, which opens no work item of its own), with the practitioner as
+    lead; people in `case.people`, plus a police partner."""
     referral = awaiting_panel()
     people = referral.people
-    decided = panel_services.decision_record(
-        referral=referral,
-        by=people["panel_member"],
-        **decision_args(
-            referral,
-            **{"level": "early_help", "pathway": "partnership_meeting", **changes},
-        ),
-    )
+    with registered():
+        decided = panel_services.decision_record(
+            referral=referral,
+            by=people["panel_member"],
+            **decision_args(
+                referral,
+                **{"level": "early_help", "pathway": "partnership_meeting", **changes},
+            ),
+        )
     case = SchoolReferral.objects.get(pk=decided.referral_id)
     people["police"] = authority_role(
         case.school.authority, AuthorityRole.PARTNER, agency=Agency.POLICE

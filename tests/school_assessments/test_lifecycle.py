@@ -161,7 +161,10 @@ def test_a_step_down_below_threshold_closes_the_case_and_stops_the_assessment(st
     assert stopped.state == A.STOPPED
     assert not SchoolAssessment.objects.filter(referral=referral).open().exists()
     record = TransitionRecord.objects.get(object_id=stopped.pk, transition="stop")
-    assert record.reason.startswith("The case ended: ")
+    # The step down stops it with the panel's reason, before the case closes.
+    assert record.reason.startswith(
+        "The panel's new decision changes the pathway to School manages internally"
+    )
     assert record.by == assessment.people["panel_member"]
     clock = Deadline.objects.get(timescale__key="school_assessment", subject_id=assessment.pk)
     assert clock.status == DeadlineStatus.CANCELLED

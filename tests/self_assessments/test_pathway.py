@@ -236,7 +236,11 @@ def test_a_step_down_below_threshold_closes_the_case_and_stops_the_audit():
     record = TransitionRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(SelfAssessment), object_id=audit.pk
     ).latest("at")
-    assert record.transition == "stop" and record.reason.startswith("The case ended: ")
+    # The step down stops it with the panel's reason, before the case closes.
+    assert record.transition == "stop" and record.reason == (
+        "The panel's new decision changes the pathway to School manages internally, with "
+        "advice: The school's own measures have worked; it can manage this now."
+    )
     assert deadline(audit).status == "cancelled"
     # The DSLs can no longer answer it.
     with pytest.raises(NotAllowed):
