@@ -84,3 +84,14 @@ def may_step(user, referral) -> bool:
         ReferralState.DECIDED,
         ReferralState.IN_PROGRESS,
     ) and may(user, "decide", referral)
+
+
+def shows_plan(referral) -> bool:
+    """Whether the case page links to the plan: from the decision on (a plan may open as soon
+    as the pathway's work begins) to the case's close."""
+    return referral.state in (
+        ReferralState.DECIDED,
+        ReferralState.IN_PROGRESS,
+        ReferralState.REVIEW,
+        ReferralState.CLOSED,
+    )

@@ -338,6 +338,21 @@ OUTCOME_QUESTIONS = {
 }
 
 
+def _review_decided_to_close(plan) -> bool:
+    last_review = plan.reviews.order_by("-reviewed_at", "-pk").first() if plan else None
+    return last_review is not None and last_review.decision == ReviewDecision.CLOSE
+
+
+def may_close_case(user, case) -> bool:
+    """Whether to offer "close the case": a case worker, the case under review, and the
+    plan's last review decided to close it (case_close checks the same, and the rest)."""
+    return (
+        case.state == ReferralState.REVIEW
+        and is_case_worker(user, case)
+        and _review_decided_to_close(open_plan(case))
+    )
+
+
 def case_close(*, case, by, outcomes, closing_reasons=None, expected_version=None):
     """Close the case with its outcomes. The last plan review must have decided to close;
     an open action closes only with its own reason; no risk assessment may still be
@@ -345,8 +360,7 @@ def case_close(*, case, by, outcomes, closing_reasons=None, expected_version=Non
     _check_case_worker(by, case, "close the case")
     _required(outcomes, OUTCOME_QUESTIONS)
     plan = open_plan(case)
-    last_review = plan.reviews.order_by("-reviewed_at", "-pk").first() if plan else None
-    if last_review is None or last_review.decision != ReviewDecision.CLOSE:
+    if not _review_decided_to_close(plan):
         raise NotAllowed("A case closes after a plan review decides to close it.")
     closing_reasons = {k: (v or "").strip() for k, v in (closing_reasons or {}).items()}
     open_actions = list(plan.actions.filter(state=ActionState.OPEN))

@@ -58,7 +58,12 @@ def case_plan(request, pk):
     case = visible_case(request.user, pk, page="plan")
     page = plan_page(case)
     worker = is_case_worker(request.user, case)
-    context = {"referral": case, "page": page, "worker": worker}
+    context = {
+        "referral": case,
+        "page": page,
+        "worker": worker,
+        "may_close_case": services.may_close_case(request.user, case),
+    }
     if worker and page and page["plan"].state != PlanState.CLOSED:
         context["aims_form"] = AimsForm(
             initial={"aims": page["plan"].aims, "version": page["plan"].version}

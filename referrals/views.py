@@ -18,7 +18,7 @@ from referrals.answers import answer_rows, problem_links
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
-from referrals.permissions import available_actions, may, may_step
+from referrals.permissions import available_actions, may, may_step, shows_plan
 from referrals.selectors import case_deadlines, front_door_queue, referral_rows, visible_case
 from referrals.services import CONTENT_FIELDS
 
@@ -145,6 +145,7 @@ def referral_detail(request, pk):
             "recent": chronology(referral, request.user)[-5:][::-1],
             "pathway_cards": pathways.cards(referral, request.user),
             "may_step": may_step(request.user, referral),
+            "shows_plan": shows_plan(referral),
         },
     )
 

@@ -105,8 +105,6 @@ def _problem_links(assessment, problems):
 
 
 def _workspace(request, assessment, *, error=None, problems=None, status=200):
-    user = request.user
-    is_worker = services.may_work_on(user, assessment)
     content = assessment_content(assessment)
     return render(
         request,
@@ -114,10 +112,7 @@ def _workspace(request, assessment, *, error=None, problems=None, status=200):
         {
             "assessment": assessment,
             "referral": assessment.referral,
-            "is_worker": is_worker,
-            "editable": is_worker and assessment.state in EDITABLE_STATES,
-            "may_respond": services.may_respond_for_school(user, assessment)
-            and assessment.state == A.SHARED_WITH_SCHOOL,
+            **services.offers(request.user, assessment),
             "error": error,
             "problem_links": _problem_links(assessment, problems or {}),
             "voice_tasks": [
