@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import Team, User
 from casework import pathways
+from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from panels.choices import Level
 from referrals.models import ThresholdIndicator
@@ -34,8 +35,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class AttendanceForm(VersionForm):
     attendees = forms.ModelMultipleChoiceField(
         label="Who is attending?",
         queryset=User.objects.none(),
@@ -59,19 +59,21 @@ class AttendanceForm(forms.Form):
             )
 
 
-class ReasonForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(
-        label="Reason",
-        max_length=2000,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter a reason"},
-    )
+class AmendMinutesForm(ReasonForm):
+    reason_label = "Why must the approved minutes change?"
+    reason_max_length = 2000
+    reason_rows = 3
 
 
-class MinutesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class AgendaReasonForm(ReasonForm):
+    """Why a case is marked urgent or deferred: the agenda has no version to check."""
+
+    reason_max_length = 2000
+    reason_rows = 3
+    version_required = False
+
+
+class MinutesForm(VersionForm):
     actions = forms.CharField(
         label="Actions agreed",
         required=False,
@@ -94,8 +96,7 @@ def pathway_hint() -> str:
     return " ".join(fits)
 
 
-class DecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class DecisionForm(VersionForm):
     level = forms.ChoiceField(
         label="Threshold level",
         choices=Level.choices,

@@ -13,12 +13,13 @@ from accounts.roles import Roles
 from casework.errors import CaseError, show_on_form
 from panels import services
 from panels.forms import (
+    AgendaReasonForm,
+    AmendMinutesForm,
     AttendanceForm,
     ConflictForm,
     DecisionForm,
     MeetingForm,
     MinutesForm,
-    ReasonForm,
 )
 from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
 from panels.selectors import agenda, current_decision, meetings_for
@@ -203,8 +204,7 @@ def meeting_minutes_approve(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_minutes_amend(request, pk):
     meeting = _meeting(request, pk)
-    form = ReasonForm(request.POST or None, initial={"version": meeting.version})
-    form.fields["reason"].label = "Why must the approved minutes change?"
+    form = AmendMinutesForm(request.POST or None, initial={"version": meeting.version})
     return _chair_form(
         request,
         meeting,
@@ -225,7 +225,7 @@ def agenda_change(request, pk, referral_pk, kind):
     if kind not in AgendaChange.Kind.values:
         raise PermissionDenied
     referral = get_object_or_404(SchoolReferral.objects.visible_to(request.user), pk=referral_pk)
-    form = ReasonForm(request.POST or None)
+    form = AgendaReasonForm(request.POST or None)
     title = ("Mark as urgent" if kind == "urgent" else "Defer to the next meeting") + (
         f": {referral.reference}"
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import ContextPanel
+from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from referrals.choices import (
     YEAR_GROUPS,
@@ -48,11 +49,10 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
         return obj.text
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(VersionForm):
     """The DSL's answers. Saving a draft checks the format of what is there; submitting
     also checks that every required answer is given (referrals.completeness)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     concern_types = forms.MultipleChoiceField(
         label="What kinds of harm are you concerned about?",
         choices=ConcernType.choices,
@@ -204,29 +204,6 @@ class ReferralForm(forms.Form):
         }
         data["pupils_by_year"] = by_year  # the totals' rule is the service's (pupil_counts)
         return data
-
-
-class ReasonForm(forms.Form):
-    """A transition that needs a reason (and a version, to catch stale pages)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Reason",
-        max_length=3000,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": "Enter a reason",
-            "max_length": "The reason must be 3000 characters or fewer (you have %(show_value)d)",
-        },
-    )
-
-    def __init__(self, *args, reason_label=None, reason_hint="", **kwargs):
-        super().__init__(*args, **kwargs)
-        if reason_label:
-            self.fields["reason"].label = reason_label
-            self.fields["reason"].error_messages["required"] = f"Enter {reason_label.lower()}"
-        self.fields["reason"].help_text = reason_hint
 
 
 class AcceptToPanelForm(ReasonForm):

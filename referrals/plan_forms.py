@@ -2,6 +2,7 @@
 
 from django import forms
 
+from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from referrals.plan_models import ReviewDecision
 from referrals.plan_services import OUTCOME_QUESTIONS
@@ -32,10 +33,6 @@ def _date(label, hint="For example, 27 March 2027: use the date picker or type i
             "invalid": "Enter a real date, like 2027-03-27",
         },
     )
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AimsForm(VersionForm):
@@ -176,8 +173,10 @@ class DoneForm(VersionForm):
     note = _text("Anything else to note", required=False, rows=2, max_length=2000)
 
 
-class CloseActionForm(VersionForm):
-    reason = _text("Why it closes without being done", rows=3, max_length=1000)
+class CloseActionForm(ReasonForm):
+    reason_label = "Why it closes without being done"
+    reason_max_length = 1000
+    reason_rows = 3
 
 
 class RescheduleForm(VersionForm):

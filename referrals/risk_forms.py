@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.forms.boundfield import BoundField
 
+from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from referrals.risk_models import Measure, RiskLevel
 
@@ -130,10 +131,9 @@ class ConsiderForm(forms.Form):
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(VersionForm):
     """The risk and needs assessment (paras 58-60 and 77-80)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     victim = _text(
         "The victim: their protection, support, needs and wishes",
         3000,
@@ -207,10 +207,9 @@ class CompleteForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionForm):
     """A review: what changed, what young people say, the level and measures now."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     what_changed = _text(
         "What has changed since the last review?",
         3000,
@@ -236,11 +235,10 @@ class ReviewForm(forms.Form):
         }
 
 
-class CloseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = _text(
-        "Why can this risk assessment close?",
-        3000,
-        help_text="For example: the risk has reduced and the measures are no longer needed, "
-        "or the children involved have left the school.",
+class CloseForm(ReasonForm):
+    reason_label = "Why can this risk assessment close?"
+    reason_hint = (
+        "For example: the risk has reduced and the measures are no longer needed, "
+        "or the children involved have left the school."
     )
+    reason_required = False  # risk_close says what is missing, in its words

@@ -3,6 +3,7 @@ assessment's version, so a page left open while a colleague saved is refused, no
 
 from django import forms
 
+from casework.forms import VersionForm
 from casework.validators import plain_text
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling, Judgement, MethodKind
 
@@ -30,12 +31,6 @@ class DateInput(forms.DateInput):
         super().__init__(
             attrs={"class": "govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
         )
-
-
-class VersionForm(forms.Form):
-    """A button that changes the assessment (start, share, complete, remove a row)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DomainForm(VersionForm):

@@ -3,6 +3,7 @@ casework.errors.show_on_form puts each refusal on its field."""
 
 from django import forms
 
+from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from self_assessments.models import Instrument
 
@@ -22,11 +23,9 @@ def _date(label, required=True):
     )
 
 
-class SectionAnswersForm(forms.Form):
+class SectionAnswersForm(VersionForm):
     """One section's items: for each, the level (radios), the evidence methods (checkboxes)
     and a note, all optional so partial progress saves."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, assessment, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,10 +105,6 @@ class SectionAnswersForm(forms.Form):
         }
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class PartnershipStartForm(forms.Form):
     authority = forms.ModelChoiceField(
         label="Which partnership?",
@@ -183,11 +178,10 @@ class GapActionForm(ActionFieldsMixin, forms.Form):
         self.order_fields(["what", "owner", "owner_contact", "due_on"])
 
 
-class ReviewForm(ActionFieldsMixin, forms.Form):
+class ReviewForm(ActionFieldsMixin, VersionForm):
     """The practitioner's review: a note, and for each gap whether it becomes a plan action
     (with what, owner and due date)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label="What the review with the school found",
         max_length=5000,
@@ -247,19 +241,13 @@ class ReviewForm(ActionFieldsMixin, forms.Form):
         return chosen
 
 
-class ReasonForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Why is the audit closing?",
-        max_length=2000,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter a reason"},
-    )
+class CloseAuditForm(ReasonForm):
+    reason_label = "Why is the audit closing?"
+    reason_max_length = 2000
+    reason_rows = 3
 
 
-class CompleteActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class CompleteActionForm(VersionForm):
     note = forms.CharField(
         label="What was done, and its impact",
         max_length=3000,

@@ -13,17 +13,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.errors import CaseError, Incomplete, show_on_form
+from casework.forms import VersionForm
 from casework.pages import on_valid_post
 from referrals.models import CaseAccessLog
 from self_assessments import charts, exports, instruments, selectors, services
 from self_assessments.forms import (
+    CloseAuditForm,
     CompleteActionForm,
     GapActionForm,
     PartnershipStartForm,
-    ReasonForm,
     ReviewForm,
     SectionAnswersForm,
-    VersionForm,
 )
 from self_assessments.models import (
     COMPLETED_STATES,
@@ -310,7 +310,7 @@ def audit_close(request, pk):
     audit = _audit(request, pk)
     if not _abilities(request.user, audit)["can_close"]:
         raise PermissionDenied
-    form = ReasonForm(request.POST or None, initial={"version": audit.version})
+    form = CloseAuditForm(request.POST or None, initial={"version": audit.version})
     done = on_valid_post(
         request,
         form,

@@ -1,0 +1,48 @@
+"""The two forms every case page shares. They parse input only; the services hold the rules
+(which reasons are required, how long a stored reason may be)."""
+
+from django import forms
+
+from casework.validators import plain_text
+
+
+class VersionForm(forms.Form):
+    """A change to a record the person loaded: the version they saw, so a stale page is told
+    (casework.runner.locked) instead of overwriting someone else's change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReasonForm(VersionForm):
+    """A change that needs a reason. A use sets the label, hint, length and rows, as class
+    attributes of a subclass or as arguments."""
+
+    reason_label = "Reason"
+    reason_hint = ""
+    reason_max_length = 3000
+    reason_rows = 5
+    reason_required = True  # False where the service says what is missing, in its words
+    version_required = True  # False for a change to something with no version (an agenda)
+
+    reason = forms.CharField()  # replaced per form by __init__
+
+    def __init__(self, *args, reason_label=None, reason_hint=None, max_length=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        label = reason_label or self.reason_label
+        limit = max_length or self.reason_max_length
+        self.fields["version"].required = self.version_required
+        self.fields["reason"] = forms.CharField(
+            label=label,
+            required=self.reason_required,
+            max_length=limit,
+            help_text=self.reason_hint if reason_hint is None else reason_hint,
+            validators=[plain_text],
+            widget=forms.Textarea(attrs={"rows": self.reason_rows}),
+            error_messages={
+                "required": "Enter a reason"
+                if label == "Reason"
+                else f"Enter {label[0].lower()}{label[1:]}",
+                "max_length": f"The reason must be {limit} characters or fewer "
+                "(you have %(show_value)d)",
+            },
+        )
