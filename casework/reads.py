@@ -7,13 +7,14 @@ action and risk lookups, the School Assessment and self-assessment gates, the pa
 agenda and minutes. Each gate reads through `visible_to` and calls `opened(case)`. The
 `CaseReadLog` middleware then writes one CaseAccessLog row per distinct case opened, once
 the view has answered 200, with the view's URL name as the page. A new page that reads
-through a gate is logged without doing anything; a view cannot write the log itself.
+through a gate is logged without a line of its own, and no view writes the log itself.
 
 Pages that list many cases (the referral list, the front door's queue, the School
 Assessment list, the caseload, actions and deadlines lists, the inbox) do not call
 `opened()`: a row there says which case (reference, school, state, a deadline), not what
 it says, and logging every row of every list would bury the reads that matter. A page
 about one case that also lists others (the agenda's school history) opens only its own.
+Only pages that show one case or the cases of one meeting call it.
 
 Outside a request (commands, tasks, the digest) nothing is collected and nothing logged.
 This module names no case app: the log's model is looked up by label when it is written."""
