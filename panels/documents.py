@@ -1,9 +1,10 @@
 """Case documents: the outcome letter to the school (page and PDF), the minutes of a panel
 meeting (page and PDF) and a meeting's calendar invitation.
 
-Referrals are read only through SchoolReferral.objects.visible_to, so the school's DSLs see
-their own letter and a 404 is all anyone outside the case gets. Meetings and minutes are read
-only through PanelMeeting.objects.visible_to: panel members, never the school.
+Referrals are read only through SchoolReferral.objects.visible_to (visible_case), so the
+school's DSLs see their own letter and a 404 is all anyone outside the case gets. Meetings and
+minutes are read only through PanelMeeting.objects.visible_to: panel members, never the
+school. The letter opens its case and the minutes each case they discuss (casework.reads).
 
 The PDFs are the same HTML body as the pages, rendered by casework.pdf (WeasyPrint, with a
 URL fetcher that fetches nothing)."""
@@ -24,23 +25,17 @@ from accounts.models import SchoolMembership, SchoolRole
 from casework.pdf import render_pdf
 from panels.choices import Level, MeetingState
 from panels.models import PanelMeeting
-from panels.selectors import current_decision, minutes_content
-from referrals.models import CaseAccessLog, SchoolReferral
+from panels.selectors import current_decision, minutes_content, open_minutes_cases
+from referrals.selectors import visible_case
 
 # --- the outcome letter ------------------------------------------------------------------
 
 
 def _letter(request, pk, *, pdf):
-    referral = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related(
-            "school__authority", "panel"
-        ),
-        pk=pk,
-    )
+    referral = visible_case(request.user, pk)
     decision = current_decision(referral)
     if decision is None:
         raise Http404("No decision has been recorded on this referral yet.")
-    CaseAccessLog.objects.create(referral=referral, user=request.user, page="outcome")
     memberships = SchoolMembership.objects.filter(school_id=referral.school_id).select_related(
         "user"
     )
@@ -131,6 +126,7 @@ def _minutes(request, pk, *, pdf):
     else:
         shown = versions[0]
         content = shown.content
+    open_minutes_cases(content)
     latest = versions[0] if versions else None
     starts = timezone.localtime(meeting.starts_at)
     label = f"v{shown.number}" if shown else "draft"

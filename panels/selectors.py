@@ -1,4 +1,5 @@
-"""Reads for the panel: the agenda (in a fixed number of queries), minutes, letters."""
+"""Reads for the panel: the agenda (in a fixed number of queries), minutes, letters. The
+agenda and the minutes open the cases they show (casework.reads)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from casework.reads import opened_many
 from panels.models import AgendaChange, PanelMeeting, ThresholdDecision
 from referrals.choices import ConcernType, IndicatorLevel, ReferralState
 from referrals.models import SchoolReferral, ThresholdIndicator
@@ -50,7 +52,8 @@ def concern_rank(referral):
 def agenda(meeting, user):
     """The referrals awaiting this meeting's panel, urgent items first, then highest concern,
     then oldest; deferred items wait for the next meeting. Each item's school history lists
-    only what `user` may open (visible_to). Queries do not grow with items."""
+    only what `user` may open (visible_to). Queries do not grow with items. Each item's case
+    is opened; its school history is a list, and opens none."""
     changes = list(AgendaChange.objects.filter(meeting=meeting).select_related("by"))
     deferred = {c.referral_id for c in changes if c.kind == AgendaChange.Kind.DEFERRED}
     urgent = {c.referral_id: c for c in changes if c.kind == AgendaChange.Kind.URGENT}
@@ -88,6 +91,7 @@ def agenda(meeting, user):
             i.referral.submitted_at,
         )
     )
+    opened_many(i.referral for i in items)
     return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
 
 
@@ -153,6 +157,15 @@ def minutes_content(meeting):
         ],
         "actions": meeting.actions,
     }
+
+
+def open_minutes_cases(content) -> None:
+    """Open the cases that minutes (`content`, frozen or live) discuss: each decided and each
+    deferred, found by the references the minutes name."""
+    references = {d["reference"] for d in content.get("decisions", [])}
+    references |= {d["reference"] for d in content.get("deferred", [])}
+    references -= {None, ""}
+    opened_many(SchoolReferral.objects.filter(reference__in=references).only("pk"))
 
 
 def meetings_for(user):

@@ -1,5 +1,6 @@
 """Context panel pages. Meetings go through PanelMeeting.objects.visible_to (panel members
-only); referrals through SchoolReferral.objects.visible_to."""
+only); referrals through SchoolReferral.objects.visible_to (visible_case, which opens the
+case for the read log)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from accounts.models import ContextPanel, School
 from accounts.roles import Roles
 from casework.errors import CaseError, show_on_form
 from panels import services
+from panels.choices import MeetingState
 from panels.forms import (
     AgendaReasonForm,
     AmendMinutesForm,
@@ -23,7 +25,7 @@ from panels.forms import (
 )
 from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
 from panels.selectors import agenda, current_decision, meetings_for
-from referrals.models import SchoolReferral
+from referrals.selectors import visible_case
 
 
 def _meeting(request, pk):
@@ -87,7 +89,9 @@ def meeting_new(request, panel_pk):
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    items, deferred = agenda(meeting, request.user)
+    # The page shows the agenda only before the meeting closes: read (and log) it only then.
+    shows_agenda = meeting.state in (MeetingState.SCHEDULED, MeetingState.IN_SESSION)
+    items, deferred = agenda(meeting, request.user) if shows_agenda else ([], [])
     return render(
         request,
         "panels/meeting.html",
@@ -224,7 +228,7 @@ def agenda_change(request, pk, referral_pk, kind):
     meeting = _meeting(request, pk)
     if kind not in AgendaChange.Kind.values:
         raise PermissionDenied
-    referral = get_object_or_404(SchoolReferral.objects.visible_to(request.user), pk=referral_pk)
+    referral = visible_case(request.user, referral_pk)
     form = AgendaReasonForm(request.POST or None)
     title = ("Mark as urgent" if kind == "urgent" else "Defer to the next meeting") + (
         f": {referral.reference}"
@@ -272,9 +276,7 @@ def _decision_page(request, referral, form, call, *, title, meeting=None, previo
 @require_http_methods(["GET", "POST"])
 def decision_new(request, pk, referral_pk):
     meeting = _meeting(request, pk)
-    referral = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related("school"), pk=referral_pk
-    )
+    referral = visible_case(request.user, referral_pk)
     form = DecisionForm(
         request.POST or None,
         referral=referral,
@@ -295,9 +297,7 @@ def decision_new(request, pk, referral_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_step(request, referral_pk):
-    referral = get_object_or_404(
-        SchoolReferral.objects.visible_to(request.user).select_related("school"), pk=referral_pk
-    )
+    referral = visible_case(request.user, referral_pk)
     previous = current_decision(referral)
     if previous is None or referral.panel_id not in Roles.for_user(request.user).panel_ids:
         raise PermissionDenied

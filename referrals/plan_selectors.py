@@ -3,9 +3,11 @@ by its owner, who may be a partner with no access to the case itself."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Agency, AuthorityMembership, AuthorityRole
+from casework.reads import opened
 from notifications.selectors import clocks_of
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
@@ -16,6 +18,16 @@ from referrals.selectors import rows_with_deadlines
 def actions_visible_to(user):
     cases = SchoolReferral.objects.visible_to(user).values("pk")
     return PlanAction.objects.filter(Q(owner=user) | Q(plan__case__in=cases))
+
+
+def visible_action(user, pk) -> PlanAction:
+    """One action this person may read (through its case, or as its owner), or a 404; its
+    case is opened (casework.reads), for an owner with no access to the case too."""
+    action = get_object_or_404(
+        actions_visible_to(user).select_related("plan__case__school", "owner"), pk=pk
+    )
+    opened(action.plan.case)
+    return action
 
 
 def with_rag(actions, now=None):

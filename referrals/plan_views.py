@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +14,7 @@ from casework.errors import CaseError
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
 from referrals import plan_services as services
-from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.models import SchoolReferral
 from referrals.permissions import is_case_worker
 from referrals.plan_forms import (
     ActionForm,
@@ -30,10 +30,10 @@ from referrals.plan_forms import (
 from referrals.plan_models import ActionState, PlanState
 from referrals.plan_selectors import (
     action_owner_choices,
-    actions_visible_to,
     caseload,
     my_actions,
     plan_page,
+    visible_action,
     with_rag,
 )
 from referrals.selectors import visible_case
@@ -55,7 +55,7 @@ def _open_plan(case):
 
 @login_required
 def case_plan(request, pk):
-    case = visible_case(request.user, pk, page="plan")
+    case = visible_case(request.user, pk)
     page = plan_page(case)
     worker = is_case_worker(request.user, case)
     context = {
@@ -250,12 +250,8 @@ def _run_action_form(intent, action, by, data):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action(request, action_pk):
-    action = get_object_or_404(
-        actions_visible_to(request.user).select_related("plan__case__school", "owner"),
-        pk=action_pk,
-    )
+    action = visible_action(request.user, action_pk)
     case = action.plan.case
-    CaseAccessLog.objects.create(referral=case, user=request.user, page="action")
     may_update = services.may_update_action(request.user, action)
     worker = is_case_worker(request.user, case)
     forms = {}

@@ -54,7 +54,7 @@ def _running(deadline):
 
 @login_required
 def risk_assessment_list(request, pk):
-    referral = visible_case(request.user, pk, page="risk_assessments")
+    referral = visible_case(request.user, pk)
     assessments = list(
         referral.risk_assessments.annotate(review_count=Count("reviews")).order_by(
             "created_at", "pk"
@@ -110,9 +110,7 @@ def risk_assessment_consider(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_assessment_detail(request, pk, ra):
-    referral = visible_case(
-        request.user, pk, page="risk_assessment" if request.method == "GET" else None
-    )
+    referral = visible_case(request.user, pk)
     assessment = _assessment(referral, ra)
     offers = _offers(request.user, assessment, referral)
     form = None

@@ -1,14 +1,17 @@
-"""Reads: lists and the front-door queue, always through visible_to, each referral with its
-running deadlines and their RAG (one query for all the deadlines of a page)."""
+"""Reads: one case (visible_case, the read gate every page of a case goes through), lists and
+the front-door queue, always through visible_to, each referral with its running deadlines
+and their RAG (one query for all the deadlines of a page). A list opens no case (see
+casework.reads)."""
 
 from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from casework.reads import opened
 from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
-from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.models import SchoolReferral
 
 
 @dataclass
@@ -26,9 +29,9 @@ def rows_with_deadlines(referrals, now):
     ]
 
 
-def visible_case(user, pk, *, page=None):
-    """The case `pk` if this person may read it (otherwise a 404, whoever they are); a page
-    view is logged (CaseAccessLog)."""
+def visible_case(user, pk) -> SchoolReferral:
+    """The case `pk` if this person may read it (otherwise a 404, whoever they are), opened:
+    a page that shows it is logged (casework.reads)."""
     referral = get_object_or_404(
         SchoolReferral.objects.visible_to(user).select_related(
             "school__authority",
@@ -40,8 +43,7 @@ def visible_case(user, pk, *, page=None):
         ),
         pk=pk,
     )
-    if page:
-        CaseAccessLog.objects.create(referral=referral, user=user, page=page)
+    opened(referral)
     return referral
 
 

@@ -129,7 +129,7 @@ def referral_check(request, pk):
 
 @login_required
 def referral_detail(request, pk):
-    referral = visible_case(request.user, pk, page="case")
+    referral = visible_case(request.user, pk)
     return render(
         request,
         "referrals/detail.html",
@@ -152,7 +152,7 @@ def referral_detail(request, pk):
 
 @login_required
 def referral_history(request, pk):
-    referral = visible_case(request.user, pk, page="history")
+    referral = visible_case(request.user, pk)
     return render(
         request,
         "referrals/history.html",

@@ -9,15 +9,14 @@ nothing (casework.pdf), so free text in a report can never make the server load
 a URL or read a file. The survey chart is inline SVG, which WeasyPrint draws itself."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import SchoolMembership, SchoolRole
 from casework.pdf import render_pdf
-from referrals.models import CaseAccessLog
-from school_assessments.selectors import assessment_content, visible
+from school_assessments.selectors import assessment_content, visible_assessment
 
 
 def _filename(assessment):
@@ -26,10 +25,7 @@ def _filename(assessment):
 
 
 def _report(request, pk, *, pdf):
-    assessment = get_object_or_404(visible(request.user), pk=pk)
-    CaseAccessLog.objects.create(
-        referral=assessment.referral, user=request.user, page="school_assessment_report"
-    )
+    assessment = visible_assessment(request.user, pk)
     memberships = SchoolMembership.objects.filter(
         school_id=assessment.referral.school_id
     ).select_related("user")

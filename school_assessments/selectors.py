@@ -1,11 +1,14 @@
 """Reads: the list, the workspace and the report, always through
 SchoolAssessment.objects.visible_to, each assessment with its clock and RAG (one query for
-all the clocks of a page)."""
+all the clocks of a page). One assessment (visible_assessment) opens its case for the read
+log; the list opens none (casework.reads)."""
 
 from dataclasses import dataclass, field
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from casework.reads import opened
 from notifications.selectors import clocks_of
 from school_assessments.charts import bar_chart
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling
@@ -18,6 +21,13 @@ def visible(user):
     return SchoolAssessment.objects.visible_to(user).select_related(
         "referral__school__authority", "lead"
     )
+
+
+def visible_assessment(user, pk) -> SchoolAssessment:
+    """The assessment `pk` if this person may read it now (otherwise a 404), its case opened."""
+    assessment = get_object_or_404(visible(user), pk=pk)
+    opened(assessment.referral)
+    return assessment
 
 
 @dataclass

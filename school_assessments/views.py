@@ -1,19 +1,20 @@
 """School Assessment pages: parse input, call one service or selector, render. Every read
-goes through SchoolAssessment.objects.visible_to (via selectors.visible), so a DSL sees the
-assessment only once it is shared with the school, and anyone outside the case gets a 404."""
+goes through SchoolAssessment.objects.visible_to (via selectors.visible_assessment, which
+opens the case for the read log), so a DSL sees the assessment only once it is shared with
+the school, and anyone outside the case gets a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError, Incomplete
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
-from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.selectors import visible_case
 from school_assessments import services
 from school_assessments.choices import EDITABLE_STATES, AssessmentState, Domain
 from school_assessments.forms import (
@@ -30,22 +31,15 @@ from school_assessments.selectors import (
     assessment_rows,
     open_assessment_for_case,
     survey_charts,
-    visible,
+    visible_assessment,
 )
 
 A = AssessmentState
 
 
-def _visible(request, pk, page=None):
-    assessment = get_object_or_404(visible(request.user), pk=pk)
-    if page:
-        CaseAccessLog.objects.create(referral=assessment.referral, user=request.user, page=page)
-    return assessment
-
-
 def _worker(request, pk):
     """An assessment this person may work on, in a state where it can still change."""
-    assessment = _visible(request, pk)
+    assessment = visible_assessment(request.user, pk)
     if not services.may_work_on(request.user, assessment):
         raise PermissionDenied
     return assessment
@@ -76,7 +70,7 @@ def assessment_list(request):
 
 @login_required
 def assessment_for_case(request, referral_pk):
-    referral = get_object_or_404(SchoolReferral.objects.visible_to(request.user), pk=referral_pk)
+    referral = visible_case(request.user, referral_pk)  # a redirect: logs nothing
     assessment = open_assessment_for_case(request.user, referral)
     if assessment is None:
         raise Http404("This case has no School Assessment you can see.")
@@ -131,7 +125,7 @@ def _workspace(request, assessment, *, error=None, problems=None, status=200):
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = _visible(request, pk, page="school_assessment")
+    assessment = visible_assessment(request.user, pk)
     return _workspace(request, assessment)
 
 
@@ -384,7 +378,7 @@ def assessment_remove(request, pk, kind, item_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_school_response(request, pk):
-    assessment = _visible(request, pk)
+    assessment = visible_assessment(request.user, pk)
     if not services.may_respond_for_school(request.user, assessment):
         raise PermissionDenied
     initial = {"version": assessment.version, "school_response": assessment.school_response}

@@ -1,4 +1,6 @@
-"""Reads: every list, page and export goes through SelfAssessment.objects.visible_to."""
+"""Reads: every list, page and export goes through SelfAssessment.objects.visible_to. One
+pathway audit (visible) opens its case for the read log; a partnership audit belongs to no
+case, and the list opens none (casework.reads)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
@@ -6,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import AuthorityMembership, School, SchoolMembership, TeamMembership, User
+from casework.reads import opened
 from notifications.models import Deadline
 from self_assessments.models import (
     GapAction,
@@ -19,14 +22,17 @@ from self_assessments.querysets import partnership_authority_ids
 from self_assessments.scoring import results
 
 
-def visible(user, pk, *, for_update=False):
-    """One audit this person may read, or a 404."""
-    return get_object_or_404(
+def visible(user, pk, *, for_update=False) -> SelfAssessment:
+    """One audit this person may read, or a 404. A pathway audit opens its case."""
+    audit = get_object_or_404(
         SelfAssessment.objects.visible_to(user).select_related(
             "instrument", "school", "authority", "case__school", "previous__instrument"
         ),
         pk=pk,
     )
+    if audit.is_pathway:
+        opened(audit.case)
+    return audit
 
 
 def audit_rows(user):

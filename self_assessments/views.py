@@ -1,6 +1,6 @@
 """Pages: parse input, call one service or selector, render. Every audit is read through
-SelfAssessment.objects.visible_to(user) (selectors.visible), so another school's
-self-assessment is a 404."""
+SelfAssessment.objects.visible_to(user) (selectors.visible, which opens a pathway audit's
+case for the read log), so another school's self-assessment is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from casework.errors import CaseError, Incomplete, show_on_form
 from casework.forms import VersionForm
 from casework.pages import on_valid_post
-from referrals.models import CaseAccessLog
 from self_assessments import charts, exports, instruments, selectors, services
 from self_assessments.forms import (
     CloseAuditForm,
@@ -42,13 +41,6 @@ from self_assessments.permissions import (
 from self_assessments.querysets import partnership_authority_ids
 
 S = SelfAssessmentState
-
-
-def _audit(request, pk, page=None):
-    audit = selectors.visible(request.user, pk)
-    if page and audit.is_pathway:
-        CaseAccessLog.objects.create(referral=audit.case, user=request.user, page=page)
-    return audit
 
 
 def _abilities(user, audit):
@@ -139,7 +131,7 @@ def partnership_start(request):
 @require_safe
 @never_cache
 def audit_detail(request, pk):
-    audit = _audit(request, pk, page="self_assessment")
+    audit = selectors.visible(request.user, pk)
     results = selectors.result_of(audit)
     abilities = _abilities(request.user, audit)
     return render(
@@ -161,7 +153,7 @@ def audit_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_section(request, pk, position):
-    audit = _audit(request, pk)
+    audit = selectors.visible(request.user, pk)
     if not _abilities(request.user, audit)["can_answer"]:
         raise PermissionDenied
     instrument = audit.instrument
@@ -217,7 +209,7 @@ def audit_section(request, pk, position):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_submit(request, pk):
-    audit = _audit(request, pk)
+    audit = selectors.visible(request.user, pk)
     if not _abilities(request.user, audit)["can_answer"]:
         raise PermissionDenied
     results = selectors.result_of(audit)
@@ -256,7 +248,7 @@ def audit_submit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_review(request, pk):
-    audit = _audit(request, pk)
+    audit = selectors.visible(request.user, pk)
     if not _abilities(request.user, audit)["can_review"]:
         raise PermissionDenied
     results = selectors.result_of(audit)
@@ -307,7 +299,7 @@ def audit_review(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_close(request, pk):
-    audit = _audit(request, pk)
+    audit = selectors.visible(request.user, pk)
     if not _abilities(request.user, audit)["can_close"]:
         raise PermissionDenied
     form = CloseAuditForm(request.POST or None, initial={"version": audit.version})
@@ -331,7 +323,7 @@ def audit_close(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def gap_action(request, pk, item_pk):
-    audit = _audit(request, pk)
+    audit = selectors.visible(request.user, pk)
     if not _abilities(request.user, audit)["can_plan"]:
         raise PermissionDenied
     results = selectors.result_of(audit)
@@ -368,7 +360,7 @@ def gap_action(request, pk, item_pk):
 @require_safe
 @never_cache
 def audit_print(request, pk):
-    audit = _audit(request, pk, page="self_assessment_print")
+    audit = selectors.visible(request.user, pk)
     results = selectors.result_of(audit)
     return render(
         request,
@@ -392,7 +384,7 @@ def _filename(audit, extension):
 def audit_export(request, pk, extension):
     if extension not in ("csv", "xlsx"):
         raise Http404
-    audit = _audit(request, pk, page=f"self_assessment_{extension}")
+    audit = selectors.visible(request.user, pk)
     results = selectors.result_of(audit)
     if extension == "csv":
         response = HttpResponse(exports.as_csv(results), content_type="text/csv; charset=utf-8")

@@ -200,6 +200,6 @@ def test_each_view_of_a_case_page_is_logged(client, world):
     client.get(f"/referrals/{world['draft'].pk}/")  # not visible: 404, nothing read
     log = CaseAccessLog.objects.filter(user=viewer).order_by("at")
     assert [(e.referral_id, e.page) for e in log] == [
-        (world["at_panel"].pk, "case"),
-        (world["at_panel"].pk, "history"),
+        (world["at_panel"].pk, "referral_detail"),
+        (world["at_panel"].pk, "referral_history"),
     ]

@@ -166,7 +166,7 @@ def test_the_detail_page_shows_the_assessment_reviews_and_history(time_machine, 
     ):
         assert text in page, text
     assert CaseAccessLog.objects.filter(
-        referral=referral, user=referral.people["dsl"], page="risk_assessment"
+        referral=referral, user=referral.people["dsl"], page="risk_assessment_detail"
     ).exists()
 
 
@@ -212,7 +212,7 @@ def test_list_page_queries_do_not_grow_with_assessments_and_reviews(
     page = response.content.decode()
     assert page.count("/risk-assessments/") >= 5
     assert "Consider whether a risk assessment is needed" in page
-    assert CaseAccessLog.objects.filter(referral=referral, page="risk_assessments").count() == 2
+    assert CaseAccessLog.objects.filter(referral=referral, page="risk_assessment_list").count() == 2
 
 
 @pytest.mark.time_machine(MONDAY, tick=False)

@@ -40,7 +40,7 @@ def test_a_dsl_sees_the_assessment_once_shared(client, state):
     assert "Staff the top corridor at lunchtime" in response.text  # the recommendations
     assert _get(client, dsl, "school_assessment_report", assessment).status_code == 200
     assert CaseAccessLog.objects.filter(
-        referral_id=assessment.referral_id, user=dsl, page="school_assessment"
+        referral_id=assessment.referral_id, user=dsl, page="school_assessment_detail"
     ).exists()
     # but does not work on it
     for name in ("school_assessment_methods", "school_assessment_survey"):

@@ -1,0 +1,73 @@
+"""One gate for every read of a case, and one place that logs it (docs/decisions/0007).
+
+A page, PDF or export that shows what a case says (the school's answers, the panel's
+reasons, an assessment, a plan or one of its actions, a document about the case) gets the
+case, or a record of it, from a read gate: referrals.selectors.visible_case, the plan,
+action and risk lookups, the School Assessment and self-assessment gates, the panel's
+agenda and minutes. Each gate reads through `visible_to` and calls `opened(case)`. The
+`CaseReadLog` middleware then writes one CaseAccessLog row per distinct case opened, once
+the view has answered 200, with the view's URL name as the page. A new page that reads
+through a gate is logged without a line of its own, and no view writes the log itself.
+
+Pages that list many cases (the referral list, the front door's queue, the School
+Assessment list, the caseload, actions and deadlines lists, the inbox) do not call
+`opened()`: a row there says which case (reference, school, state, a deadline), not what
+it says, and logging every row of every list would bury the reads that matter. A page
+about one case that also lists others (the agenda's school history) opens only its own.
+Only pages that show one case or the cases of one meeting call it.
+
+Outside a request (commands, tasks, the digest) nothing is collected and nothing logged.
+This module names no case app: the log's model is looked up by label when it is written."""
+
+from collections.abc import Iterable
+from contextvars import ContextVar
+
+from django.apps import apps
+from django.utils.cache import patch_cache_control
+
+# The pks of the cases opened while the current request runs; None outside a request. The
+# middleware sets a fresh list and gates append to it (the same list object, so a view run
+# in another thread with a copy of this context still adds to it).
+_opened: ContextVar[list[int] | None] = ContextVar("cases_opened", default=None)
+
+
+def opened(case) -> None:
+    """A read gate hands `case` (a SchoolReferral) to a view: log it if the page shows."""
+    cases = _opened.get()
+    if cases is not None:
+        cases.append(case.pk)
+
+
+def opened_many(cases: Iterable) -> None:
+    for case in cases:
+        opened(case)
+
+
+class CaseReadLog:
+    """Collect the cases the gates open during a request; after a 200, write one log row per
+    distinct case and keep the response out of every cache. A redirect, a refusal or a
+    failure showed no case content, so it writes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _opened.set([])
+        try:
+            response = self.get_response(request)
+            case_ids = list(dict.fromkeys(_opened.get()))  # distinct, in the order opened
+        finally:
+            _opened.reset(token)
+        if response.status_code == 200 and case_ids:
+            _write(request, case_ids)
+            # Case content must not stay in a browser's or a proxy's cache.
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+def _write(request, case_ids: list[int]) -> None:
+    log = apps.get_model("referrals", "CaseAccessLog")
+    width = log._meta.get_field("page").max_length
+    match = request.resolver_match
+    page = (match.view_name if match else request.path)[:width]
+    log.objects.bulk_create([log(referral_id=pk, user=request.user, page=page) for pk in case_ids])
