@@ -6,7 +6,8 @@ case, or a record of it, from a read gate: referrals.selectors.visible_case, the
 action and risk lookups, the School Assessment and self-assessment gates, the panel's
 agenda and minutes. Each gate reads through `visible_to` and calls `opened(case)`. The
 `CaseReadLog` middleware then writes one CaseAccessLog row per distinct case opened, once
-the view has answered 200, with the view's URL name as the page. A new page that reads
+the view has shown its page (200, or 400/409 with the reason a change was refused), with
+the view's URL name as the page. A new page that reads
 through a gate is logged without a line of its own, and no view writes the log itself.
 
 Pages that list many cases (the referral list, the front door's queue, the School
@@ -43,10 +44,15 @@ def opened_many(cases: Iterable) -> None:
         opened(case)
 
 
+# Responses that show the page: a 200, and a page shown again with the reason a change was
+# refused (400 bad input, 409 changed under you), which still shows the case. A redirect, a
+# 403 or 404 (our error pages say nothing of the case) or a failure writes nothing.
+SHOWN = {200, 400, 409}
+
+
 class CaseReadLog:
-    """Collect the cases the gates open during a request; after a 200, write one log row per
-    distinct case and keep the response out of every cache. A redirect, a refusal or a
-    failure showed no case content, so it writes nothing."""
+    """Collect the cases the gates open during a request; when the page is shown, write one
+    log row per distinct case and keep the response out of every cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,7 +64,7 @@ class CaseReadLog:
             case_ids = list(dict.fromkeys(_opened.get()))  # distinct, in the order opened
         finally:
             _opened.reset(token)
-        if response.status_code == 200 and case_ids:
+        if response.status_code in SHOWN and case_ids:
             _write(request, case_ids)
             # Case content must not stay in a browser's or a proxy's cache.
             patch_cache_control(response, no_store=True, private=True)

@@ -576,11 +576,20 @@ def test_a_case_opened_twice_in_one_request_is_logged_once():
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("status", [204, 302, 304, 400, 403, 404, 409, 500])
-def test_only_a_200_is_logged(status):
+@pytest.mark.parametrize("status", [204, 302, 304, 403, 404, 500])
+def test_a_response_that_shows_no_page_is_not_logged(status):
     response, _ = _through_the_middleware(status, draft())
     assert not CaseAccessLog.objects.exists()
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("status", [400, 409])
+def test_a_page_shown_again_with_a_refusal_is_logged(status):
+    """The School Assessment workspace answers 400 or 409 with the case on it."""
+    case = draft()
+    response, user = _through_the_middleware(status, case)
+    assert _logged() == [(case.pk, user.pk, "referral_detail")]
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_page_that_opens_no_case_is_neither_logged_nor_marked():
