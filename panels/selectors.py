@@ -8,7 +8,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from casework.reads import opened_many
-from panels.models import AgendaChange, PanelMeeting, ThresholdDecision
+from panels.choices import MeetingState
+from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
 from referrals.choices import ConcernType, IndicatorLevel, ReferralState
 from referrals.models import SchoolReferral, ThresholdIndicator
 
@@ -36,6 +37,7 @@ class AgendaItem:
     urgent: object = None  # the AgendaChange, when the chair marked it urgent
     history: list = field(default_factory=list)  # the school's other referrals
     decisions: list = field(default_factory=list)  # decisions on those, newest first
+    may_decide: bool = False  # whether this person is offered "record decision"
 
     @property
     def concern_label(self):
@@ -73,6 +75,9 @@ def agenda(meeting, user):
     )
     carried = set(earlier_deferrals)
     history = _school_history(visible, [r.school_id for r in referrals])
+    conflicted = set(
+        ConflictOfInterest.objects.filter(user=user).values_list("school_id", flat=True)
+    )
     items = [
         AgendaItem(
             referral=r,
@@ -80,6 +85,7 @@ def agenda(meeting, user):
             urgent=urgent.get(r.pk),
             history=[h for h in history["referrals"][r.school_id] if h.pk != r.pk],
             decisions=history["decisions"][r.school_id],
+            may_decide=may_decide_now(meeting, r, conflicted),
         )
         for r in referrals
     ]
@@ -93,6 +99,17 @@ def agenda(meeting, user):
     )
     opened_many(i.referral for i in items)
     return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
+
+
+def may_decide_now(meeting, referral, conflicted_school_ids) -> bool:
+    """Whether a member is offered "record decision" for an agenda item: the meeting is in
+    session, the referral awaits the panel, and the member declared no conflict of interest
+    for its school (panels.services.decision_record refuses the same)."""
+    return (
+        meeting.state == MeetingState.IN_SESSION
+        and referral.state == ReferralState.AWAITING_PANEL
+        and referral.school_id not in conflicted_school_ids
+    )
 
 
 def _school_history(visible, school_ids):

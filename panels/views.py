@@ -105,11 +105,6 @@ def meeting_detail(request, pk):
             ),
             "attendees": meeting.attendees.all(),
             "apologies": meeting.apologies.all(),
-            "conflicted_school_ids": set(
-                ConflictOfInterest.objects.filter(user=request.user).values_list(
-                    "school_id", flat=True
-                )
-            ),
         },
     )
 

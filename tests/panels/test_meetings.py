@@ -291,3 +291,26 @@ def test_nobody_both_attends_and_sends_apologies_whoever_calls(client):
         {"version": meeting.version, "attendees": [chair.pk, member.pk], "apologies": [member.pk]},
     ).content.decode()
     assert "There is a problem" in page and "both attend and send apologies" in page
+
+
+def test_record_decision_is_offered_in_session_and_never_to_a_conflicted_member(client):
+    from panels.models import ConflictOfInterest
+
+    referral = awaiting_panel()
+    member = referral.people["panel_member"]
+    scheduled = meeting_for(referral, open_=False)
+    items, _ = agenda(scheduled, member)
+    assert [i.may_decide for i in items] == [False]  # not in session yet
+    in_session = services.meeting_open(
+        meeting=scheduled, by=referral.people["panel_chair"], attendees=[member], apologies=[]
+    )
+    items, _ = agenda(in_session, member)
+    assert [i.may_decide for i in items] == [True]
+    client.force_login(member)
+    link = f"Record decision<span class=\"govuk-visually-hidden\"> for {referral.reference}"
+    assert link in client.get(f"/meetings/{in_session.pk}/").content.decode()
+
+    ConflictOfInterest.objects.create(user=member, school=referral.school, reason="Governor")
+    items, _ = agenda(in_session, member)
+    assert [i.may_decide for i in items] == [False]
+    assert link not in client.get(f"/meetings/{in_session.pk}/").content.decode()
