@@ -307,7 +307,7 @@ def test_record_decision_is_offered_in_session_and_never_to_a_conflicted_member(
     items, _ = agenda(in_session, member)
     assert [i.may_decide for i in items] == [True]
     client.force_login(member)
-    link = f"Record decision<span class=\"govuk-visually-hidden\"> for {referral.reference}"
+    link = f'Record decision<span class="govuk-visually-hidden"> for {referral.reference}'
     assert link in client.get(f"/meetings/{in_session.pk}/").content.decode()
 
     ConflictOfInterest.objects.create(user=member, school=referral.school, reason="Governor")
