@@ -7,7 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from panels import services as panel_services
-from referrals import plan_services, risk_services, services
+from referrals import services
+from referrals.plans import services as plan_services
+from referrals.risks import services as risk_services
 
 OUTCOMES = {
     "what_changed": "Pupils' survey: 84% now feel safe on the bus (was 41%); no reports "

@@ -9,8 +9,8 @@ class ReferralsConfig(AppConfig):
         from casework import pathways
         from notifications import cases
         from referrals.models import SchoolReferral
-        from referrals.plan_services import plan_stop
-        from referrals.risk_services import risks_stop
+        from referrals.plans.services import plan_stop
+        from referrals.risks.services import risks_stop
 
         # What notifications may know of a case: who may read it (deadline lists and digests
         # show a clock only to them) and the facts its clocks need.

@@ -371,10 +371,10 @@ class CaseAccessLog(models.Model):
 
 
 # Records that hang off the case, one file per concern; imported so Django registers them.
-from referrals.plan_models import (  # noqa: E402, F401
+from referrals.plans.models import (  # noqa: E402, F401
     CaseOutcome,
     CasePlan,
     PlanAction,
     PlanReview,
 )
-from referrals.risk_models import RiskAssessment, RiskReview  # noqa: E402, F401
+from referrals.risks.models import RiskAssessment, RiskReview  # noqa: E402, F401

@@ -22,7 +22,7 @@ from referrals.models import (
 )
 from referrals.permissions import may
 from referrals.pupil_counts import pupil_count_problems
-from referrals.risk_services import risks_on_submit
+from referrals.risks.services import risks_on_submit
 
 CONTENT_FIELDS = [
     "concern_types",

@@ -4,8 +4,8 @@ from referrals import views
 
 urlpatterns = [
     # Before the catch-all referrals/<pk>/<action>/ below.
-    path("", include("referrals.risk_urls")),
-    path("", include("referrals.plan_urls")),
+    path("", include("referrals.risks.urls")),
+    path("", include("referrals.plans.urls")),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.referral_start, name="referral_start"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),

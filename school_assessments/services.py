@@ -461,7 +461,7 @@ def assessment_complete(*, assessment, by, expected_version=None):
         current.completed_at = timezone.now()
 
     def open_the_plan(current):
-        from referrals.plan_services import plan_open
+        from referrals.plans.services import plan_open
 
         plan_open(
             case=current.referral,

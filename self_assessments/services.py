@@ -469,7 +469,7 @@ def gap_action_add(*, assessment, item, by, what, due_on, owner=None, owner_cont
 
 def _case_plan_action(assessment, *, by, what, why, due_on, owner, owner_contact):
     try:
-        from referrals import plan_services
+        from referrals.plans import services as plan_services
     except ImportError as exc:  # the case plan arrives with its own issue
         raise NotAllowed("Case plans are not available yet.") from exc
     case = SchoolReferral.objects.get(pk=assessment.case_id)

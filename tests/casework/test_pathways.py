@@ -10,11 +10,11 @@ from casework import pathways
 from notifications.models import Deadline, DeadlineStatus
 from panels import services as panel_services
 from panels.forms import DecisionForm
-from referrals import risk_services
 from referrals.choices import ReferralState
 from referrals.models import PlanAction, SchoolReferral, TransitionRecord
-from referrals.plan_models import ActionState, PlanState
-from referrals.risk_models import RiskState
+from referrals.plans.models import ActionState, PlanState
+from referrals.risks import services as risk_services
+from referrals.risks.models import RiskState
 from school_assessments.models import SchoolAssessment
 from self_assessments.models import SelfAssessment
 from tests.casework.pathways import registered

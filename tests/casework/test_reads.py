@@ -22,8 +22,9 @@ from accounts.models import AuthorityRole
 from casework import reads
 from notifications.models import Notification
 from panels import services as panel_services
-from referrals import risk_services, services
+from referrals import services
 from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.risks import services as risk_services
 from school_assessments import services as sa_services
 from school_assessments.choices import Domain
 from school_assessments.models import SchoolAssessment

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from referrals.risk_models import RiskAssessment
+from referrals.risks.models import RiskAssessment
 from tests.accounts.factories import PASSWORD
 from tests.referrals.risk_factories import SEXUAL_VIOLENCE, allocated, referral_with
 

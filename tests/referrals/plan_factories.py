@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from accounts.models import Agency, AuthorityRole
 from panels import services as panel_services
-from referrals import plan_services
 from referrals.models import SchoolReferral
+from referrals.plans import services as plan_services
 from tests.accounts.factories import authority_role
 from tests.casework.pathways import registered
 from tests.panels.factories import awaiting_panel, decision_args

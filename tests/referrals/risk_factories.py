@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from accounts.models import TeamRole
 from panels import services as panel_services
-from referrals import risk_services, services
+from referrals import services
 from referrals.choices import ReferralState
 from referrals.indicators import seed_indicators
-from referrals.risk_models import RiskAssessment, RiskKind
+from referrals.risks import services as risk_services
+from referrals.risks.models import RiskAssessment, RiskKind
 from tests.accounts.factories import (
     ContextPanelFactory,
     SchoolFactory,

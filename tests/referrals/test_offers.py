@@ -4,9 +4,9 @@ plan_services.may_close_case): who is offered a step up or down, and who "close 
 import pytest
 
 from panels import services as panel_services
-from referrals import plan_services
 from referrals.permissions import may_step
-from referrals.plan_models import ReviewDecision
+from referrals.plans import services as plan_services
+from referrals.plans.models import ReviewDecision
 from tests.panels.factories import decision_args
 from tests.referrals.plan_factories import decided_case, plan_with_actions
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from notifications.models import Deadline, DeadlineStatus, Notification
-from referrals import plan_services
 from referrals.choices import ReferralState
 from referrals.models import CaseOutcome, CasePlan, PlanAction, SchoolReferral
-from referrals.plan_models import ActionState, PlanState
+from referrals.plans import services as plan_services
+from referrals.plans.models import ActionState, PlanState
 from tests.notifications.helpers import london, sweep_at
 from tests.referrals.plan_factories import decided_case, in_days, plan_with_actions
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from notifications.models import Deadline
 from notifications.selectors import my_deadlines
-from referrals import risk_services
 from referrals.models import CaseAccessLog, TransitionRecord
-from referrals.risk_models import RiskAssessment, RiskKind, RiskReview
+from referrals.risks import services as risk_services
+from referrals.risks.models import RiskAssessment, RiskKind, RiskReview
 from tests.referrals.risk_factories import (
     EXPLOITATION,
     OTHER_HARM,

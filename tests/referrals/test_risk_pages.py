@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from referrals import risk_services
 from referrals.models import CaseAccessLog, SchoolReferral
+from referrals.risks import services as risk_services
 from referrals.selectors import case_deadlines
 from tests.referrals.risk_factories import (
     EXPLOITATION,

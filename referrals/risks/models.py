@@ -54,7 +54,7 @@ def _text(max_length, label=None, help_text=""):
 
 
 class RiskAssessment(ConcurrentTransitionMixin, models.Model):
-    """One risk assessment of a case. Every state change goes through referrals.risk_services."""
+    """One risk assessment of a case. Every state change goes through referrals.risks.services."""
 
     case = models.ForeignKey(
         "referrals.SchoolReferral", on_delete=models.CASCADE, related_name="risk_assessments"

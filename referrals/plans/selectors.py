@@ -11,7 +11,7 @@ from casework.reads import opened
 from notifications.selectors import clocks_of
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
-from referrals.plan_models import ActionState, PlanAction
+from referrals.plans.models import ActionState, PlanAction
 from referrals.selectors import rows_with_deadlines
 
 

@@ -1,5 +1,5 @@
 """Forms for risk assessments: they parse and check the format of what people type; the
-services in referrals.risk_services decide what is complete and who may act. Wording from
+services in referrals.risks.services decide what is complete and who may act. Wording from
 the DfE advice on sexual violence and sexual harassment between children, paras 58-82."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ from django.forms.boundfield import BoundField
 
 from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
-from referrals.risk_models import Measure, RiskLevel
+from referrals.risks.models import Measure, RiskLevel
 
 
 def _text(label, max_length, *, help_text="", rows=5):

@@ -4,8 +4,8 @@ from django import forms
 
 from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
-from referrals.plan_models import ReviewDecision
-from referrals.plan_services import OUTCOME_QUESTIONS
+from referrals.plans.models import ReviewDecision
+from referrals.plans.services import OUTCOME_QUESTIONS
 
 
 def _text(label, *, required=True, max_length=3000, rows=4, hint="", message=None):

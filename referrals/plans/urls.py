@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import plan_views as views
+from referrals.plans import views
 
 urlpatterns = [
     path("referrals/<int:pk>/plan/", views.case_plan, name="case_plan"),

@@ -1,4 +1,4 @@
-"""Risk assessment pages: parse input, call one service in referrals.risk_services, render.
+"""Risk assessment pages: parse input, call one service in referrals.risks.services, render.
 Every read goes through SchoolReferral.objects.visible_to(user) (404 otherwise) and is
 logged; the forms are offered only to those who may act (risk_services.may_assess)."""
 
@@ -14,10 +14,10 @@ from django_fsm import can_proceed
 from casework.pages import on_valid_post
 from notifications.models import DeadlineStatus
 from notifications.selectors import clocks_of
-from referrals import risk_services
 from referrals.models import TransitionRecord
-from referrals.risk_forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
-from referrals.risk_models import RiskAssessment, RiskState
+from referrals.risks import services as risk_services
+from referrals.risks.forms import CloseForm, CompleteForm, ConsiderForm, ReviewForm
+from referrals.risks.models import RiskAssessment, RiskState
 from referrals.selectors import visible_case
 
 

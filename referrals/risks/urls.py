@@ -3,7 +3,7 @@ referrals/<pk>/<action>/."""
 
 from django.urls import path
 
-from referrals import risk_views
+from referrals.risks import views as risk_views
 
 urlpatterns = [
     path(

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.errors import CaseError
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
-from referrals import plan_services as services
 from referrals.models import SchoolReferral
 from referrals.permissions import is_case_worker
-from referrals.plan_forms import (
+from referrals.plans import services
+from referrals.plans.forms import (
     ActionForm,
     AgreeForm,
     AimsForm,
@@ -27,8 +27,8 @@ from referrals.plan_forms import (
     RescheduleForm,
     ReviewForm,
 )
-from referrals.plan_models import ActionState, PlanState
-from referrals.plan_selectors import (
+from referrals.plans.models import ActionState, PlanState
+from referrals.plans.selectors import (
     action_owner_choices,
     caseload,
     my_actions,

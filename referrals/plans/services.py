@@ -11,7 +11,7 @@ from casework.validators import due_date_problem
 from notifications.services import notify_people
 from referrals.choices import ReferralState
 from referrals.permissions import is_case_worker
-from referrals.plan_models import (
+from referrals.plans.models import (
     ActionState,
     CaseOutcome,
     CasePlan,
@@ -20,7 +20,7 @@ from referrals.plan_models import (
     PlanState,
     ReviewDecision,
 )
-from referrals.risk_models import RiskState
+from referrals.risks.models import RiskState
 from referrals.services import run_transition
 
 

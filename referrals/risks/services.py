@@ -12,7 +12,7 @@ from casework.runner import record_create, record_transition_run
 from notifications.models import Deadline, DeadlineStatus
 from referrals.choices import ConcernType, ReferralState
 from referrals.permissions import is_case_worker, is_school_dsl
-from referrals.risk_models import (
+from referrals.risks.models import (
     CompletedBy,
     Measure,
     RiskAssessment,
