@@ -6,6 +6,32 @@ from django import forms
 from casework.validators import plain_text
 
 
+def free_text(
+    label: str,
+    *,
+    max_length: int = 3000,
+    required: bool = True,
+    rows: int = 5,
+    hint: str = "",
+    message: str | None = None,
+) -> forms.CharField:
+    """A free-text answer: plain text only (casework.validators.plain_text), a textarea,
+    and messages that name the question."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=hint,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": message or f"Enter {label[0].lower()}{label[1:]}",
+            "max_length": f"{label.rstrip('?')} must be {max_length} characters or fewer "
+            "(you have %(show_value)d)",
+        },
+    )
+
+
 class VersionForm(forms.Form):
     """A change to a record the person loaded: the version they saw, so a stale page is told
     (casework.runner.locked) instead of overwriting someone else's change."""
@@ -31,18 +57,11 @@ class ReasonForm(VersionForm):
         label = reason_label or self.reason_label
         limit = max_length or self.reason_max_length
         self.fields["version"].required = self.version_required
-        self.fields["reason"] = forms.CharField(
-            label=label,
-            required=self.reason_required,
+        self.fields["reason"] = free_text(
+            label,
             max_length=limit,
-            help_text=self.reason_hint if reason_hint is None else reason_hint,
-            validators=[plain_text],
-            widget=forms.Textarea(attrs={"rows": self.reason_rows}),
-            error_messages={
-                "required": "Enter a reason"
-                if label == "Reason"
-                else f"Enter {label[0].lower()}{label[1:]}",
-                "max_length": f"The reason must be {limit} characters or fewer "
-                "(you have %(show_value)d)",
-            },
+            required=self.reason_required,
+            rows=self.reason_rows,
+            hint=self.reason_hint if reason_hint is None else reason_hint,
+            message="Enter a reason" if label == "Reason" else None,
         )

@@ -3,25 +3,13 @@ assessment's version, so a page left open while a colleague saved is refused, no
 
 from django import forms
 
-from casework.forms import VersionForm
+from casework.forms import VersionForm, free_text
 from casework.validators import plain_text
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling, Judgement, MethodKind
 
 
 def _text(label, max_length=5000, *, help_text="", rows=6, required=False):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": f"Enter {label[0].lower() + label[1:]}",
-            "max_length": f"{label} must be {max_length} characters or fewer "
-            "(you have %(show_value)d)",
-        },
-    )
+    return free_text(label, max_length=max_length, required=required, rows=rows, hint=help_text)
 
 
 class DateInput(forms.DateInput):

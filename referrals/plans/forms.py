@@ -2,24 +2,15 @@
 
 from django import forms
 
-from casework.forms import ReasonForm, VersionForm
+from casework.forms import ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.plans.models import ReviewDecision
 from referrals.plans.services import OUTCOME_QUESTIONS
 
 
 def _text(label, *, required=True, max_length=3000, rows=4, hint="", message=None):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=hint,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": message or f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": f"Use {max_length} characters or fewer",
-        },
+    return free_text(
+        label, max_length=max_length, required=required, rows=rows, hint=hint, message=message
     )
 
 

@@ -7,25 +7,13 @@ import datetime as dt
 from django import forms
 from django.forms.boundfield import BoundField
 
-from casework.forms import ReasonForm, VersionForm
-from casework.validators import plain_text
+from casework.forms import ReasonForm, VersionForm, free_text
 from referrals.risks.models import Measure, RiskLevel
 
 
 def _text(label, max_length, *, help_text="", rows=5):
     """Free text, never required here: the services say which answers are needed."""
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=help_text,
-        validators=[plain_text],
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "max_length": f"{label.rstrip('?')} must be {max_length} characters or fewer "
-            "(you have %(show_value)d)"
-        },
-    )
+    return free_text(label, max_length=max_length, required=False, rows=rows, hint=help_text)
 
 
 class DateBoundField(BoundField):
