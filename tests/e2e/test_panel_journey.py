@@ -117,7 +117,7 @@ def test_chair_records_decision_and_dsl_reads_outcome_letter(page: Page, live_se
     decision_heading = page.get_by_role("heading", name=f"Threshold decision: {reference}", level=1)
     expect(decision_heading).to_be_visible()
 
-    fill_decision(page, people, pathway="Student Safety Summit")
+    fill_decision(page, people, pathway="School manages internally, with advice")
     page.get_by_role("button", name="Record decision").click()
 
     summary = page.locator(".govuk-error-summary")
@@ -125,7 +125,7 @@ def test_chair_records_decision_and_dsl_reads_outcome_letter(page: Page, live_se
     expect(page).to_have_title(re.compile(r"^Error: Threshold decision"))
     message = (
         "That pathway does not fit child in need: choose Beyond Referrals self-assessment, "
-        "supported, School Assessment by Children's Social Care"
+        "supported or School Assessment by Children's Social Care"
     )
     expect(summary.get_by_role("link", name=message, exact=True)).to_be_visible()
     pathways = page.get_by_role("group", name="Pathway")
