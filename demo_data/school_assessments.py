@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from panels import services as panel_services
 from referrals import services
+from school_assessments import evidence
 from school_assessments import services as assessment_services
 from school_assessments.choices import Domain, Judgement
 from school_assessments.models import SchoolAssessment
@@ -172,7 +173,7 @@ def build(p, *, then, at, answers):
         for kind, participants, summary in METHODS:
             a = step(
                 day,
-                assessment_services.assessment_add_method,
+                evidence.assessment_add_method,
                 a,
                 kind=kind,
                 held_on=timezone.localdate(at(day)),
@@ -182,7 +183,7 @@ def build(p, *, then, at, answers):
         for place, feeling, percent in SURVEY:
             a = step(
                 day,
-                assessment_services.assessment_add_survey_result,
+                evidence.assessment_add_survey_result,
                 a,
                 place=place,
                 feeling=feeling,

@@ -11,7 +11,7 @@ from unittest import mock
 
 from panels import services as panel_services
 from referrals import services as referral_services
-from self_assessments import instruments, services
+from self_assessments import gaps, instruments, services
 from self_assessments.models import Item
 
 ANSWERS = {
@@ -132,7 +132,7 @@ def build(people, now):
         (latest, "1.3", "Publish the HSB strategy and link it to CSE and CCE procedures"),
         (nspcc_latest, "5.4", "Commission multi-disciplinary HSB training for all agencies"),
     ):
-        services.gap_action_add(
+        gaps.gap_action_add(
             assessment=audit,
             item=Item.objects.get(instrument=audit.instrument, number=number),
             by=people["frontdoor"],

@@ -12,14 +12,12 @@ from django.utils import timezone
 from casework.errors import Incomplete, NotAllowed
 from casework.runner import record_create, record_edit, record_transition_run
 from notifications.services import notify_people
-from referrals.permissions import is_case_worker, is_panel_member, is_school_dsl
+from referrals.permissions import is_panel_member
 from referrals.services import case_work_start
 from school_assessments.choices import (
     EDITABLE_STATES,
     AssessmentState,
     Domain,
-    Feeling,
-    MethodKind,
 )
 from school_assessments.completeness import (
     missing_for_completion,
@@ -28,51 +26,13 @@ from school_assessments.completeness import (
 )
 from school_assessments.models import (
     AssessmentDomain,
-    AssessmentMethod,
     SchoolAssessment,
-    SurveyResult,
 )
+from school_assessments.permissions import may_respond_for_school, may_work_on
 
 A = AssessmentState
 # The free-text sections of the workspace the lead and their team write.
 SECTION_FIELDS = ["young_people_said", "involvement", "findings", "recommendations"]
-
-
-# --- who may act -------------------------------------------------------------------------
-
-
-def may_work_on(user, assessment):
-    """The assessment's lead, the case's lead, or a practitioner or manager of the allocated
-    team."""
-    if assessment.lead_id is not None and assessment.lead_id == user.pk:
-        return True
-    return is_case_worker(user, assessment.referral)
-
-
-def may_respond_for_school(user, assessment):
-    return is_school_dsl(user, assessment.referral)
-
-
-# The one transition the workspace offers next, by state (the views' ACTIONS keys).
-NEXT_STEP = {
-    A.PLANNED: "start",
-    A.IN_PROGRESS: "draft-findings",
-    A.FINDINGS_DRAFTED: "share",
-    A.SHARED_WITH_SCHOOL: "complete",
-}
-
-
-def offers(user, assessment) -> dict:
-    """What the workspace offers this person, so the page only renders it: whether they work
-    on it, may edit its sections, may add the school's response, and the next step."""
-    worker = may_work_on(user, assessment)
-    return {
-        "is_worker": worker,
-        "editable": worker and assessment.state in EDITABLE_STATES,
-        "may_respond": may_respond_for_school(user, assessment)
-        and assessment.state == A.SHARED_WITH_SCHOOL,
-        "next_step": NEXT_STEP.get(assessment.state) if worker else None,
-    }
 
 
 # --- the mechanics shared by every write ------------------------------------------------
@@ -95,7 +55,7 @@ def _check_editable(current):
         )
 
 
-def _clean(instance, exclude=()):
+def clean_or_refuse(instance, exclude=()):
     try:
         instance.full_clean(exclude=["state", *exclude])
     except ValidationError as exc:
@@ -105,7 +65,7 @@ def _clean(instance, exclude=()):
 RELATED = ("referral__school__authority",)
 
 
-def _edit(assessment, *, by, expected_version, reason, change):
+def edit_assessment(assessment, *, by, expected_version, reason, change):
     """Run `change(current)` on a locked, current, editable copy, then save it (so every
     edit of any part of the assessment bumps its version and leaves history)."""
 
@@ -234,9 +194,9 @@ def assessment_update(*, assessment, by, data, expected_version=None):
     def write(current):
         for name, value in data.items():
             setattr(current, name, (value or "").strip())
-        _clean(current)
+        clean_or_refuse(current)
 
-    return _edit(
+    return edit_assessment(
         assessment,
         by=by,
         expected_version=expected_version,
@@ -267,128 +227,16 @@ def assessment_save_domain(
         row.concerns = (concerns or "").strip()
         row.evidence = (evidence or "").strip()
         row.judgement = judgement or ""
-        _clean(row)
+        clean_or_refuse(row)
         row._history_user = by
         row.save()
 
-    return _edit(
+    return edit_assessment(
         assessment,
         by=by,
         expected_version=expected_version,
         reason=f"saved the {Domain(domain).label.lower()} domain",
         change=write,
-    )
-
-
-def assessment_add_method(
-    *, assessment, by, kind, held_on, participants, summary, expected_version=None
-):
-    problems = {}
-    if kind not in MethodKind.values:
-        problems["kind"] = ["Select the method"]
-    if held_on is None:
-        problems["held_on"] = ["Enter the date, for example 14 3 2026"]
-    elif held_on > timezone.localdate():
-        problems["held_on"] = ["The date must be today or in the past"]
-    if not (participants or "").strip():
-        problems["participants"] = ["Say who took part, by role (for example “8 Year 9 girls”)"]
-    if not (summary or "").strip():
-        problems["summary"] = ["Summarise what you learned"]
-    if problems:
-        raise Incomplete("The method cannot be added yet", problems)
-
-    def add(current):
-        method = AssessmentMethod(
-            assessment=current,
-            kind=kind,
-            held_on=held_on,
-            participants=participants.strip(),
-            summary=summary.strip(),
-            added_by=by,
-        )
-        _clean(method, exclude=["added_by"])
-        method._history_user = by
-        method.save()
-
-    return _edit(
-        assessment,
-        by=by,
-        expected_version=expected_version,
-        reason=f"added a method: {MethodKind(kind).label.lower()}",
-        change=add,
-    )
-
-
-def assessment_remove_method(*, assessment, by, method_id, expected_version=None):
-    def remove(current):
-        method = current.methods.filter(pk=method_id).first()
-        if method is None:
-            raise NotAllowed("That method is not part of this assessment.")
-        method._history_user = by
-        method.delete()
-
-    return _edit(
-        assessment,
-        by=by,
-        expected_version=expected_version,
-        reason="removed a method",
-        change=remove,
-    )
-
-
-def assessment_add_survey_result(*, assessment, by, place, feeling, percent, expected_version=None):
-    place = (place or "").strip()
-    problems = {}
-    if not place:
-        problems["place"] = ["Enter the place, for example “Toilets on the top floor”"]
-    if feeling not in Feeling.values:
-        problems["feeling"] = ["Select whether pupils feel safe or unsafe there"]
-    if percent is None or not 0 <= percent <= 100:
-        problems["percent"] = ["Enter the share of respondents as a whole number from 0 to 100"]
-    if problems:
-        raise Incomplete("The survey result cannot be added yet", problems)
-
-    def add(current):
-        if current.survey_results.filter(feeling=feeling, place__iexact=place).exists():
-            raise Incomplete(
-                "That place is already recorded",
-                {
-                    "place": [
-                        f"{place} already has a result for feeling {feeling}: remove it first "
-                        "to change it"
-                    ]
-                },
-            )
-        result = SurveyResult(
-            assessment=current, place=place, feeling=feeling, percent=percent, added_by=by
-        )
-        _clean(result, exclude=["added_by"])
-        result._history_user = by
-        result.save()
-
-    return _edit(
-        assessment,
-        by=by,
-        expected_version=expected_version,
-        reason="added a survey result",
-        change=add,
-    )
-
-
-def assessment_remove_survey_result(*, assessment, by, result_id, expected_version=None):
-    def remove(current):
-        result = current.survey_results.filter(pk=result_id).first()
-        if result is None:
-            raise NotAllowed("That survey result is not part of this assessment.")
-        result._history_user = by
-        result.delete()
-
-    return _edit(
-        assessment,
-        by=by,
-        expected_version=expected_version,
-        reason="removed a survey result",
-        change=remove,
     )
 
 
@@ -507,7 +355,7 @@ def assessment_school_response(*, assessment, by, response, expected_version=Non
         current.school_response = response
         current.school_response_by = by
         current.school_response_at = timezone.now()
-        _clean(current)
+        clean_or_refuse(current)
 
     with transaction.atomic():
         current = record_edit(

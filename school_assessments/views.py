@@ -15,7 +15,7 @@ from casework.errors import CaseError, Incomplete
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
 from referrals.selectors import visible_case
-from school_assessments import services
+from school_assessments import evidence, permissions, services
 from school_assessments.choices import EDITABLE_STATES, AssessmentState, Domain
 from school_assessments.forms import (
     DOMAIN_SLUGS,
@@ -40,7 +40,7 @@ A = AssessmentState
 def _worker(request, pk):
     """An assessment this person may work on, in a state where it can still change."""
     assessment = visible_assessment(request.user, pk)
-    if not services.may_work_on(request.user, assessment):
+    if not permissions.may_work_on(request.user, assessment):
         raise PermissionDenied
     return assessment
 
@@ -106,7 +106,7 @@ def _workspace(request, assessment, *, error=None, problems=None, status=200):
         {
             "assessment": assessment,
             "referral": assessment.referral,
-            **services.offers(request.user, assessment),
+            **permissions.offers(request.user, assessment),
             "error": error,
             "problem_links": _problem_links(assessment, problems or {}),
             "voice_tasks": [
@@ -277,7 +277,7 @@ def _methods_page(request, assessment, *, error=None):
     form = MethodForm(data, initial={"version": assessment.version})
 
     def save(data):
-        services.assessment_add_method(
+        evidence.assessment_add_method(
             assessment=assessment,
             by=request.user,
             kind=data["kind"],
@@ -305,7 +305,7 @@ def _survey_page(request, assessment, *, error=None):
     form = SurveyResultForm(data, initial={"version": assessment.version})
 
     def save(data):
-        services.assessment_add_survey_result(
+        evidence.assessment_add_survey_result(
             assessment=assessment,
             by=request.user,
             place=data["place"],
@@ -342,8 +342,8 @@ def assessment_survey(request, pk):
 
 # What can be removed from the assessment, by the word in the address.
 REMOVABLE = {
-    "methods": (services.assessment_remove_method, "method_id", "Method removed."),
-    "survey": (services.assessment_remove_survey_result, "result_id", "Survey result removed."),
+    "methods": (evidence.assessment_remove_method, "method_id", "Method removed."),
+    "survey": (evidence.assessment_remove_survey_result, "result_id", "Survey result removed."),
 }
 
 
@@ -379,7 +379,7 @@ def assessment_remove(request, pk, kind, item_pk):
 @require_http_methods(["GET", "POST"])
 def assessment_school_response(request, pk):
     assessment = visible_assessment(request.user, pk)
-    if not services.may_respond_for_school(request.user, assessment):
+    if not permissions.may_respond_for_school(request.user, assessment):
         raise PermissionDenied
     initial = {"version": assessment.version, "school_response": assessment.school_response}
     form = SchoolResponseForm(request.POST or None, initial=initial)

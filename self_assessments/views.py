@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from casework.errors import CaseError, Incomplete, show_on_form
 from casework.forms import VersionForm
 from casework.pages import on_valid_post
-from self_assessments import charts, exports, instruments, selectors, services
+from self_assessments import charts, exports, gaps, instruments, selectors, services
 from self_assessments.forms import (
     CloseAuditForm,
     CompleteActionForm,
@@ -335,7 +335,7 @@ def gap_action(request, pk, item_pk):
     done = on_valid_post(
         request,
         form,
-        lambda data: services.gap_action_add(
+        lambda data: gaps.gap_action_add(
             assessment=audit,
             item=gap.item,
             by=request.user,
@@ -443,7 +443,7 @@ def improvement_action_done(request, pk):
     done = on_valid_post(
         request,
         form,
-        lambda data: services.improvement_action_complete(
+        lambda data: gaps.improvement_action_complete(
             action=action,
             by=request.user,
             note=data["note"],

@@ -28,6 +28,7 @@ from referrals.risks import services as risk_services
 from school_assessments import services as sa_services
 from school_assessments.choices import Domain
 from school_assessments.models import SchoolAssessment
+from self_assessments import gaps as self_gaps
 from self_assessments import services as self_services
 from self_assessments.models import ImprovementAction, Item, SelfAssessment
 from tests.accounts.factories import (
@@ -190,7 +191,7 @@ def build_world():
     w.partnership_audit = self_services.self_assessment_submit(
         assessment=audit, by=w.partnership_front_door
     )
-    self_services.gap_action_add(
+    self_gaps.gap_action_add(
         assessment=w.partnership_audit,
         item=w.partnership_audit.instrument.items.get(number="2.4"),
         by=w.partnership_police,

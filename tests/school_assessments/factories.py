@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from panels.services import decision_record
-from school_assessments import services
+from school_assessments import evidence, services
 from school_assessments.choices import AssessmentState as A
 from school_assessments.choices import Domain, Judgement
 from school_assessments.models import SchoolAssessment
@@ -59,7 +59,7 @@ def add_method(assessment, by=None, **changes):
     }
     people = assessment.people
     return _keep(
-        services.assessment_add_method(
+        evidence.assessment_add_method(
             assessment=assessment, by=by or people["practitioner"], **values
         ),
         people,

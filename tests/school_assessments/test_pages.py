@@ -213,10 +213,10 @@ def _grow(assessment, count):
     people = assessment.people
     for n in range(count):
         assessment = add_method(assessment, participants=f"Group {n}")
-    from school_assessments import services
+    from school_assessments import evidence
 
     for n in range(count):
-        assessment = services.assessment_add_survey_result(
+        assessment = evidence.assessment_add_survey_result(
             assessment=assessment,
             by=people["practitioner"],
             place=f"Place {n}",

@@ -13,7 +13,7 @@ from casework.errors import NotAllowed
 from notifications.models import Deadline
 from panels import services as panel_services
 from referrals.models import SchoolReferral, TransitionRecord
-from self_assessments import services
+from self_assessments import gaps, services
 from self_assessments.models import GapAction, Item, SelfAssessment
 from tests.accounts.factories import SchoolFactory, dsl_of
 from tests.panels.factories import awaiting_panel, decision_args
@@ -159,7 +159,7 @@ def test_dsl_completes_it_another_school_cannot_see_it_and_the_practitioner_plan
 
     # A gap becomes an action once only.
     with pytest.raises(NotAllowed, match="already been turned into a plan action"):
-        services.gap_action_add(
+        gaps.gap_action_add(
             assessment=audit,
             item=red["1.3"],
             by=practitioner,
@@ -200,7 +200,7 @@ def test_only_case_workers_review_and_only_gaps_become_actions():
         assessment=audit, by=people["practitioner"], note="Agreed."
     )
     with pytest.raises(NotAllowed, match="not a gap"):
-        services.gap_action_add(
+        gaps.gap_action_add(
             assessment=audit,
             item=green,
             by=people["practitioner"],
@@ -209,7 +209,7 @@ def test_only_case_workers_review_and_only_gaps_become_actions():
             owner=people["dsl"],
         )
     amber = Item.objects.get(instrument=audit.instrument, number="1.1")
-    action = services.gap_action_add(
+    action = gaps.gap_action_add(
         assessment=audit,
         item=amber,
         by=people["practitioner"],
