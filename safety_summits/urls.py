@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path(P + "held/", views.meeting_hold, name="partnership_meeting_hold"),
     path(P + "distribute/", views.meeting_distribute, name="partnership_meeting_distribute"),
+    path(P + "invitation.ics", documents.meeting_ics, name="partnership_meeting_ics"),
     path(P + "safety-plan/", documents.safety_plan, name="partnership_meeting_plan"),
     path(P + "safety-plan.pdf", documents.safety_plan_pdf, name="partnership_meeting_plan_pdf"),
 ]

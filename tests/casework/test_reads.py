@@ -453,6 +453,7 @@ VISITS: dict[str, list[Visit]] = {
     "partnership_meeting_pre_meeting": [PM("dsl")],
     "partnership_meeting_record": [PM()],
     "partnership_meeting_hold": [PM()],
+    "partnership_meeting_ics": [PM("dsl")],
     "partnership_meeting_plan": [HELD_PM(), HELD_PM("dsl")],
     "partnership_meeting_plan_pdf": [HELD_PM("dsl")],
     "partnership_meeting_remove": [
