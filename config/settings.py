@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "panels",
     "school_assessments",
     "self_assessments",
+    "safety_summits",
     "demo_data",
 ]
 

@@ -54,7 +54,11 @@ def test_a_registered_pathway_is_offered_started_shown_and_stopped(client, test_
         member = referral.people["panel_member"]
         form = DecisionForm(referral=referral)
         assert ("test_summit", "Test summit") in form.fields["pathway"].choices
-        assert "Universal / early help: Test summit." in form.fields["pathway"].help_text
+        # Offered beside the installed School Partnership Meeting, in registration order.
+        assert (
+            "Universal / early help: School Partnership Meeting or Test summit."
+            in form.fields["pathway"].help_text
+        )
 
         decision = panel_services.decision_record(
             referral=referral,

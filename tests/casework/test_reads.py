@@ -41,6 +41,7 @@ from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 from tests.panels.test_documents import approved
 from tests.referrals.factories import draft, submitted
 from tests.referrals.plan_factories import plan_with_actions
+from tests.safety_summits import factories as pm
 from tests.school_assessments.factories import add_method, fill_domain, write_findings
 from tests.self_assessments.factories import (
     answer_all,
@@ -114,7 +115,7 @@ def _item(audit, number):
 # --- the world -------------------------------------------------------------------------
 
 
-def build_world():
+def build_world(time_machine):
     """Cases in the states their pages need, built through the services:
     - `decided`: decided at the meeting `meeting` (in session) for a School Assessment, which
       is shared with the school; a risk assessment under way; its outcome letter;
@@ -122,7 +123,9 @@ def build_world():
     - `draft` and `submitted` referrals of the same school;
     - `planned`: a case with an open plan and actions owned by the DSL and the police;
     - three school self-assessments (pathway audits): in progress, submitted, reviewed;
-    - a partnership's submitted audit with an improvement action (no case at all)."""
+    - a partnership's submitted audit with an improvement action (no case at all);
+    - two School Partnership Meetings: `meeting_pm` scheduled, prepared and with its record,
+      and `held_pm` held (the clock moved past it, then back)."""
     w = SimpleNamespace()
     decided = awaiting_panel()
     people = decided.people
@@ -207,6 +210,10 @@ def build_world():
     Notification.objects.filter(pk=w.failed_email.pk).update(
         email_status=Notification.Email.FAILED, email_error="550 No such mailbox"
     )
+    w.meeting_pm = pm.recorded(pm.prepared(pm.scheduled()))
+    w.held_pm = pm.held(pm.recorded(pm.prepared(pm.scheduled())), time_machine)
+    time_machine.move_to(MONDAY, tick=False)
+
     # Someone who may see none of it: a DSL of a school in another authority.
     w.stranger = dsl_of(SchoolFactory())
     return w
@@ -257,6 +264,23 @@ def _audit_people(name, who):
 
 
 MEETING = {"kwargs": lambda w: {"pk": w.meeting.pk}}
+
+
+def _pm(name):
+    """A School Partnership Meeting's page, as its lead (or `who`), showing its case."""
+
+    def visit(who="practitioner", **extra):
+        return Visit(
+            lambda w: getattr(w, name).people[who],
+            lambda w: {"pk": getattr(w, name).pk},
+            lambda w: [getattr(w, name).referral],
+            **extra,
+        )
+
+    return visit
+
+
+PM, HELD_PM = _pm("meeting_pm"), _pm("held_pm")
 
 VISITS: dict[str, list[Visit]] = {
     # Lists and pages about no case: nothing is logged.
@@ -421,6 +445,38 @@ VISITS: dict[str, list[Visit]] = {
             status=302,
         )
     ],
+    # School Partnership Meetings: scheduled (with its record), and held.
+    "partnership_meeting_list": [Visit(lambda w: w.meeting_pm.people["practitioner"])],
+    "partnership_meeting_detail": [PM(), PM("dsl"), HELD_PM()],
+    "partnership_meeting_schedule": [PM()],
+    "partnership_meeting_reschedule": [PM()],
+    "partnership_meeting_cancel": [PM()],
+    "partnership_meeting_pre_meeting": [PM("dsl")],
+    "partnership_meeting_record": [PM()],
+    "partnership_meeting_hold": [PM()],
+    "partnership_meeting_ics": [PM("dsl")],
+    "partnership_meeting_plan": [HELD_PM(), HELD_PM("dsl")],
+    "partnership_meeting_plan_pdf": [HELD_PM("dsl")],
+    "partnership_meeting_remove": [
+        Visit(
+            lambda w: w.meeting_pm.people["practitioner"],
+            lambda w: {
+                "pk": w.meeting_pm.pk,
+                "kind": "discussions",
+                "item_pk": w.meeting_pm.discussions.first().pk,
+            },
+            method="post",
+            data=lambda w: {"version": _version(type(w.meeting_pm), w.meeting_pm.pk)},
+            status=302,
+        )
+    ],
+    "partnership_meeting_distribute": [
+        HELD_PM(
+            method="post",
+            data=lambda w: {"version": _version(type(w.held_pm), w.held_pm.pk)},
+            status=302,
+        )
+    ],
     # School self-assessments belong to their case; a partnership's audit to none.
     "self_assessment_detail": [
         Visit(_audit_people("audit_open", "dsl"), _audit("audit_open"), _audit_case("audit_open")),
@@ -493,8 +549,10 @@ def test_every_url_is_walked_or_skipped_with_a_reason():
     assert not set(VISITS) & set(SKIPPED)
 
 
-def test_each_page_that_shows_a_case_logs_one_row_per_case_and_nothing_else_does(client):
-    w = build_world()
+def test_each_page_that_shows_a_case_logs_one_row_per_case_and_nothing_else_does(
+    client, time_machine
+):
+    w = build_world(time_machine)
     problems = []
     # Each GET first, on the world as built; then the POSTs, which may change it.
     walk = [(name, visit) for name, visits in VISITS.items() for visit in visits]

@@ -36,9 +36,11 @@ PATHWAY_AND_PLAN = {
     "plan_review",
     "plan_review_next",
     "plan_action",
+    "partnership_meeting_held",
+    "safety_plan_distributed",
 }
-# Rows for records not built yet (the Early Help pathway) wait, inactive.
-WAITING = {"safety_summit_held", "partnership_meeting_held", "safety_plan_distributed"}
+# Rows for records not built yet (the Student Safety Summit) wait, inactive.
+WAITING = {"safety_summit_held"}
 
 
 def london(*args):
@@ -148,7 +150,9 @@ def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     authority = LocalAuthorityFactory()
     seed_timescales(authority)
     assert live_timescales(authority, "safety_summits.safetysummit") == []
-    assert live_timescales(authority, "safety_summits.schoolpartnershipmeeting") == []
+    # Its neighbour in the same app, which is built, is live.
+    meeting = live_timescales(authority, "safety_summits.schoolpartnershipmeeting")
+    assert {t.key for t in meeting} == {"partnership_meeting_held", "safety_plan_distributed"}
 
 
 def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline(time_machine):

@@ -67,3 +67,14 @@ def test_an_authority_s_row_that_no_longer_fits_fails_the_database_check():
     row.save()
     with pytest.raises(SystemCheckError, match="'signed_off', which is not a state"):
         call_command("check", "--database", "default")
+
+
+@pytest.mark.parametrize("key", ["partnership_meeting_held", "safety_plan_distributed"])
+def test_the_partnership_meeting_rows_are_checked_against_its_state_machine(key, monkeypatch):
+    """The School Partnership Meeting is installed: its rows no longer wait, and a state its
+    state machine does not have fails the check."""
+    assert [p for p in checks.catalogue_problems(default_rows()) if p[0] == key] == []
+    rows = rows_with(key, met_states=["closed"])
+    monkeypatch.setattr(checks, "default_rows", lambda: rows)
+    with pytest.raises(SystemCheckError, match="'closed', which is not a state"):
+        call_command("check")

@@ -29,9 +29,10 @@ def unchanged(referral):
     [
         ({"rationale": "  "}, "rationale", "Enter the rationale"),
         (
-            {"level": "early_help", "pathway": "school_assessment"},
-            "level",
-            "No pathway for universal / early help is available in this service yet",
+            # The Student Safety Summit is not built: early help offers only the meeting.
+            {"level": "early_help", "pathway": "safety_summit"},
+            "pathway",
+            "That pathway does not fit universal / early help: choose School Partnership Meeting",
         ),
         (
             {"level": "below_threshold", "pathway": "beyond_referrals"},
@@ -114,6 +115,25 @@ def test_below_threshold_closes_the_case_with_the_advice():
         TransitionRecord.objects.filter(case=current).values_list("from_state", "to_state")
     )[-2:]
     assert steps == [(S.AWAITING_PANEL, S.BELOW_THRESHOLD), (S.BELOW_THRESHOLD, S.CLOSED)]
+
+
+def test_a_level_with_no_installed_pathway_is_refused_and_says_so(monkeypatch):
+    """Without the Early Help app (its pathway unregistered), early help leads nowhere: the
+    decision is refused with that message rather than recorded."""
+    from casework import pathways
+
+    monkeypatch.delitem(pathways._pathways, "partnership_meeting")
+    referral = awaiting_panel()
+    with pytest.raises(Incomplete) as refused:
+        services.decision_record(
+            referral=referral,
+            by=referral.people["panel_member"],
+            **decision_args(referral, level="early_help", pathway="partnership_meeting"),
+        )
+    assert "No pathway for universal / early help is available in this service yet" in (
+        " ".join(refused.value.problems["level"])
+    )
+    assert unchanged(referral)
 
 
 def test_a_pathway_that_does_not_fit_an_installed_levels_pathways_is_refused(early_help_pathway):

@@ -1,0 +1,145 @@
+"""Demo School Partnership Meetings (Early Help):
+
+- one scheduled for next week, waiting for the school's pre-meeting document (the DSL is
+  asked for it in their inbox);
+- one held eight working days ago whose safety plan went out yesterday, late (its
+  5-working-day clock met late), with its actions on the case plan.
+
+Both are led by the demo practitioner, in the demo team, decided by the North panel. (The
+Student Safety Summit, the other Early Help pathway, is not built yet.)"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from panels import services as panel_services
+from referrals import services
+from safety_summits import services as meeting_services
+
+
+def _decided(p, school, days_ago, *, then, answers):
+    dsl, fd, chair = p["dsl"], p["frontdoor"], p["chair"]
+    draft = then(days_ago + 2, services.referral_start, school=school, by=dsl)
+    draft = then(
+        days_ago + 2,
+        services.referral_update_draft,
+        referral=draft,
+        by=dsl,
+        data=answers,
+        indicators=[],
+        linked_children=[],
+    )
+    r = then(days_ago + 2, services.referral_submit, referral=draft, by=dsl)
+    r = then(
+        days_ago + 1,
+        services.referral_accept_to_panel,
+        referral=r,
+        by=fd,
+        panel=p["panels"]["North"],
+        reason="Concerns about a group of girls and a place near the school.",
+    )
+    then(
+        days_ago,
+        panel_services.decision_record,
+        referral=r,
+        by=chair,
+        level="early_help",
+        pathway="partnership_meeting",
+        rationale="Early help: the school wants to understand the concerns about a peer group "
+        "and the park by the station with its partners, before they grow.",
+        advice="Keep staff at the gate at home time until the meeting.",
+        lead_practitioner=p["practitioner"],
+        lead_team=p["team"],
+        start_by=timezone.localdate(),
+    )
+    r.refresh_from_db()
+    return r.partnership_meetings.get()
+
+
+def build(p, *, then, at, answers):
+    lead, dsl = p["practitioner"], p["dsl"]
+
+    # Scheduled for next week; the school has not written its pre-meeting document yet.
+    meeting = _decided(p, p["north"][1], 3, then=then, answers=answers)
+    start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    start += dt.timedelta(days=7)
+    then(
+        2,
+        meeting_services.meeting_schedule,
+        meeting=meeting,
+        by=lead,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1, minutes=30),
+        format="at_school",
+        place="Library meeting room",
+    )
+
+    # Held eight working days ago; the safety plan went out yesterday, late.
+    meeting = _decided(p, p["north"][0], 14, then=then, answers=answers)
+    held_on = at(9) - dt.timedelta(hours=1)
+    meeting = then(
+        13,
+        meeting_services.meeting_schedule,
+        meeting=meeting,
+        by=lead,
+        starts_at=held_on,
+        ends_at=held_on + dt.timedelta(minutes=45),
+        format="online",
+        place="Video call (link sent by email)",
+    )
+    meeting = then(
+        11,
+        meeting_services.pre_meeting_save,
+        meeting=meeting,
+        by=dsl,
+        complete=True,
+        data={
+            "pre_trends": "Three Year 9 girls arriving with expensive gifts; missing last "
+            "lessons on Fridays.",
+            "pre_peer_groups": "AB, CD, EF (Year 9)",
+            "pre_places": "The park by the station after school; a group chat on Snapchat.",
+            "pre_tried": "Talked to parents; staff at the gate at home time.",
+            "pre_strengths": "The girls trust the pastoral lead and each other.",
+        },
+    )
+    for about, name, concerns, strengths in [
+        ("peer_group", "AB, CD, EF", "Gifts from older males; secrecy.", "Close friendships."),
+        ("location", "The park by the station", "Unlit, no adults at 4pm.", "Youth club nearby."),
+    ]:
+        meeting = then(
+            8,
+            meeting_services.discussion_add,
+            meeting=meeting,
+            by=lead,
+            about=about,
+            name=name,
+            concerns=concerns,
+            strengths=strengths,
+        )
+    due = timezone.localdate() + dt.timedelta(days=30)
+    for what, why, owner, contact in [
+        ("Patrols at the park at home time", "Adults waiting in cars", None, "PC Shah, police"),
+        ("Group work with the girls", "Gifts and secrecy", dsl, ""),
+    ]:
+        meeting = then(
+            8,
+            meeting_services.action_add,
+            meeting=meeting,
+            by=lead,
+            what=what,
+            why=why,
+            due_on=due,
+            owner=owner,
+            owner_contact=contact,
+        )
+    meeting = then(
+        8,
+        meeting_services.meeting_hold,
+        meeting=meeting,
+        by=lead,
+        attendees=[lead, dsl],
+        other_attendees="PC Shah, Safer Schools officer; Sam Reid, youth worker",
+        terms_agreed=True,
+        notes="Meet again in six weeks to review the plan.",
+    )
+    then(1, meeting_services.meeting_distribute, meeting=meeting, by=lead)

@@ -1,0 +1,205 @@
+"""Forms parse and check the format of what people type; the services decide the rest.
+Each carries the meeting's version, so a page left open while a colleague saved is refused.
+Dates use the GOV.UK date input (referrals.risks.forms.DateInputField)."""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+
+from casework.forms import ReasonForm, VersionForm, free_text
+from casework.validators import plain_text
+from referrals.risks.forms import DateInputField
+from safety_summits.choices import About, Format, peer_group_lines
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _text(label, *, required=False, max_length=5000, rows=5, hint=""):
+    return free_text(label, max_length=max_length, required=required, rows=rows, hint=hint)
+
+
+def _time(label):
+    return forms.CharField(
+        label=label,
+        max_length=5,
+        help_text="24-hour clock, for example 09:30 or 14:00.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={"required": f"Enter the {label.lower()}"},
+    )
+
+
+class WhenForm(VersionForm):
+    starts_on = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2027")
+    start_time = _time("Start time")
+    end_time = _time("End time")
+    format = forms.ChoiceField(
+        label="Where is it held?",
+        choices=Format.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the meeting is online or at the school"},
+    )
+    place = forms.CharField(
+        label="Room at the school, or the link to join online",
+        max_length=500,
+        validators=[plain_text],
+        error_messages={"required": "Enter the room at the school, or the link to join online"},
+    )
+
+    def _clean_time(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        match = _TIME.match(value)
+        if not match:
+            raise forms.ValidationError(f"Enter the {name.replace('_', ' ')} like 09:30")
+        return dt.time(int(match.group(1)), int(match.group(2)))
+
+    def clean_start_time(self):
+        return self._clean_time("start_time")
+
+    def clean_end_time(self):
+        return self._clean_time("end_time")
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("starts_on")
+        if day is None and "starts_on" not in self.errors:
+            self.add_error("starts_on", "Enter the date of the meeting")
+        tz = timezone.get_current_timezone()
+        if day and data.get("start_time"):
+            data["starts_at"] = dt.datetime.combine(day, data["start_time"], tzinfo=tz)
+        if day and data.get("end_time"):
+            data["ends_at"] = dt.datetime.combine(day, data["end_time"], tzinfo=tz)
+        return data
+
+
+class RescheduleForm(WhenForm):
+    reason = free_text("Why is the meeting moving?", max_length=3000, rows=3)
+
+
+class CancelForm(ReasonForm):
+    reason_label = "Why is the meeting cancelled?"
+    reason_hint = "The invitees are told, with this reason."
+
+
+class PreMeetingForm(VersionForm):
+    pre_trends = _text(
+        "Trends and themes affecting students",
+        hint="What you are seeing: patterns of behaviour, concerns, changes over time.",
+    )
+    pre_peer_groups = forms.CharField(
+        label="Peer groups",
+        required=False,
+        max_length=1000,
+        validators=[plain_text, peer_group_lines],
+        help_text="One group a line, by case-system identifiers or initials only, never "
+        "children's names: for example “JB, KL, MT” or “Group A, Y9”.",
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    pre_places = _text(
+        "Places and online spaces",
+        hint="Where harm happens or pupils feel unsafe: in school, nearby, on the way home, "
+        "and online platforms.",
+    )
+    pre_tried = _text("What the school has tried", hint="And what helped, and what did not.")
+    pre_strengths = _text(
+        "Strengths", hint="What already keeps pupils safe, that the meeting can build on."
+    )
+
+
+class DiscussionForm(VersionForm):
+    about = forms.ChoiceField(
+        label="What is this about?",
+        choices=About.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is about a peer group or a place"},
+    )
+    name = forms.CharField(
+        label="The peer group (identifiers or initials only) or the place",
+        max_length=100,
+        validators=[plain_text],
+        help_text="Never a child's name: for example “JB, KL, MT”, or “the park by the station”.",
+        error_messages={"required": "Name the peer group or the place"},
+    )
+    concerns = _text("Concerns")
+    strengths = _text("Strengths")
+
+
+class MeetingActionForm(VersionForm):
+    what = forms.CharField(
+        label="What will be done",
+        max_length=300,
+        validators=[plain_text],
+        error_messages={"required": "Say what will be done"},
+    )
+    why = forms.CharField(
+        label="Why: the concern it answers",
+        max_length=300,
+        validators=[plain_text],
+        error_messages={"required": "Say which concern it answers"},
+    )
+    owner = forms.TypedChoiceField(
+        label="Who owns it",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="The person who will do it and be reminded. Leave empty to name a contact "
+        "who does not use this service.",
+    )
+    owner_contact = forms.CharField(
+        label="Or a named contact (name, role and organisation)",
+        required=False,
+        max_length=200,
+        validators=[plain_text],
+    )
+    due_on = DateInputField(label="Due date", help_text="For example, 27 3 2027")
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {person.pk: person for person, _ in owners}
+        self.fields["owner"].choices = [("", "Choose a person")] + [
+            (person.pk, label) for person, label in owners
+        ]
+
+    def clean_owner(self):
+        value = self.cleaned_data["owner"]
+        return self.owners.get(value) if value else None
+
+
+class HoldForm(VersionForm):
+    attendees = forms.TypedMultipleChoiceField(
+        label="Who attended, with an account",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They receive the safety plan when it is distributed.",
+    )
+    other_attendees = _text(
+        "Other attendees",
+        max_length=2000,
+        rows=3,
+        hint="Name, role and organisation of everyone else: police, the voluntary sector, "
+        "youth workers.",
+    )
+    terms_agreed = forms.BooleanField(
+        label="The terms of reference and the information-sharing agreement were agreed at "
+        "the start of the meeting",
+        required=False,
+    )
+    notes = _text("Notes of the meeting", max_length=10000, rows=8)
+    without_document_reason = _text(
+        "Why the meeting went ahead without the school's pre-meeting document",
+        max_length=2000,
+        rows=3,
+        hint="Only if the school did not complete it.",
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.fields["attendees"].choices = [
+            (person.pk, person.get_full_name() or person.email) for person in people
+        ]
+
+    def clean_attendees(self):
+        return [self.people[pk] for pk in self.cleaned_data["attendees"] if pk in self.people]

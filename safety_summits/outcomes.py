@@ -1,0 +1,277 @@
+"""What the meeting found and agreed, marking it held (its actions become the case plan) and
+sending the safety plan. Part of the services' public write API (safety_summits.services
+re-exports these); the same runner, rules and transaction discipline."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.errors import Incomplete, NotAllowed
+from casework.validators import due_date_problem
+from notifications.services import notify_people
+from safety_summits.choices import About, MeetingState, peer_group_name
+from safety_summits.models import Discussion, MeetingAction, SchoolPartnershipMeeting
+
+M = MeetingState
+
+
+def _services():
+    from safety_summits import services
+
+    return services
+
+
+def _check_recording(by, current):
+    _services()._check_runner(by, current)
+    if current.state != M.SCHEDULED:
+        raise NotAllowed(
+            f"A meeting that is “{current.get_state_display()}” cannot have its record changed."
+        )
+
+
+def _record_edit(meeting, *, by, change, reason, expected_version):
+    return _services()._edit(
+        meeting,
+        by=by,
+        change=change,
+        reason=reason,
+        expected_version=expected_version,
+        check=_check_recording,
+    )
+
+
+def discussion_add(
+    *,
+    meeting: SchoolPartnershipMeeting,
+    by,
+    about: str,
+    name: str,
+    concerns: str = "",
+    strengths: str = "",
+    expected_version: int | None = None,
+):
+    """Concerns and strengths about one peer group (identifiers or initials only) or one
+    place or online space."""
+    name = (name or "").strip()
+    problems = {}
+    if about not in About.values:
+        problems["about"] = ["Select whether this is about a peer group or a place"]
+    if not name:
+        problems["name"] = ["Name the peer group (identifiers or initials) or the place"]
+    elif about == About.PEER_GROUP:
+        try:
+            peer_group_name(name)
+        except ValidationError as exc:
+            problems["name"] = exc.messages
+    if not ((concerns or "").strip() or (strengths or "").strip()):
+        problems["concerns"] = ["Enter the concerns, the strengths, or both"]
+    if problems:
+        raise Incomplete("This cannot be added yet", problems)
+
+    def add(current):
+        row = Discussion(
+            meeting=current,
+            about=about,
+            name=name,
+            concerns=(concerns or "").strip(),
+            strengths=(strengths or "").strip(),
+            added_by=by,
+        )
+        _services()._clean(row, exclude=["added_by"])
+        row._history_user = by
+        row.save()
+
+    return _record_edit(
+        meeting, by=by, change=add, reason=f"recorded {name}", expected_version=expected_version
+    )
+
+
+def action_add(
+    *,
+    meeting: SchoolPartnershipMeeting,
+    by,
+    what: str,
+    why: str,
+    due_on: dt.date | None,
+    owner=None,
+    owner_contact: str = "",
+    expected_version: int | None = None,
+):
+    """An action the meeting agreed: what, why, who (a person with an account, or a named
+    contact without one) and by when. It joins the case plan when the meeting is held."""
+    problems = {}
+    if not (what or "").strip():
+        problems["what"] = ["Say what will be done"]
+    if not (why or "").strip():
+        problems["why"] = ["Say which concern it answers"]
+    if owner is None and not (owner_contact or "").strip():
+        problems["owner"] = ["Choose the owner, or name a contact who does not use the service"]
+    if due_on is None:
+        problems["due_on"] = ["Enter the due date"]
+    elif due_date_problem(due_on):
+        problems["due_on"] = [due_date_problem(due_on)]
+    if problems:
+        raise Incomplete("The action cannot be added yet", problems)
+
+    def add(current):
+        row = MeetingAction(
+            meeting=current,
+            what=what.strip(),
+            why=why.strip(),
+            owner=owner,
+            owner_contact="" if owner else owner_contact.strip(),
+            due_on=due_on,
+            added_by=by,
+        )
+        _services()._clean(row, exclude=["added_by", "plan_action"])
+        row._history_user = by
+        row.save()
+
+    return _record_edit(
+        meeting,
+        by=by,
+        change=add,
+        reason=f"action agreed: {what.strip()}"[:100],
+        expected_version=expected_version,
+    )
+
+
+def item_remove(
+    *, meeting: SchoolPartnershipMeeting, by, kind: str, item_id: int, expected_version=None
+):
+    """Remove a discussion or an action recorded by mistake, before the meeting is held."""
+    model = {"discussions": Discussion, "actions": MeetingAction}[kind]
+
+    def remove(current):
+        row = model.objects.filter(meeting=current, pk=item_id).first()
+        if row is None:
+            raise NotAllowed("That is not part of this meeting's record.")
+        row._history_user = by
+        row.delete()
+
+    return _record_edit(
+        meeting,
+        by=by,
+        change=remove,
+        reason=f"removed from {kind}",
+        expected_version=expected_version,
+    )
+
+
+def meeting_hold(
+    *,
+    meeting: SchoolPartnershipMeeting,
+    by,
+    attendees: list,
+    other_attendees: str = "",
+    terms_agreed: bool = False,
+    notes: str = "",
+    without_document_reason: str = "",
+    expected_version: int | None = None,
+):
+    """scheduled -> held, once it has taken place: attendance, the agreed terms of reference
+    and information-sharing agreement, what it found and agreed. Without the school's
+    pre-meeting document only with a recorded reason. Its actions become the case plan
+    (the plan-agreed clock starts); the safety-plan clock starts."""
+    from safety_summits.selectors import attendee_choices
+
+    eligible = {person.pk for person in attendee_choices(meeting.referral)}
+
+    def check(current):
+        problems = {}
+        if current.starts_at is None or current.starts_at > timezone.now():
+            problems["attendees"] = ["The meeting has not taken place yet: it cannot be held"]
+        if not attendees:
+            problems["attendees"] = ["Select who attended"]
+        elif any(person.pk not in eligible for person in attendees):
+            problems["attendees"] = ["Choose attendees from the list"]
+        if not terms_agreed:
+            problems["terms_agreed"] = [
+                "Confirm the terms of reference and information-sharing agreement were agreed"
+            ]
+        if not current.has_pre_meeting_document and not (without_document_reason or "").strip():
+            problems["without_document_reason"] = [
+                "The school has not completed its pre-meeting document: say why the meeting "
+                "went ahead without it"
+            ]
+        if not current.discussions.exists():
+            problems["discussions"] = ["Record the concerns and strengths of a peer group or place"]
+        if not current.actions.exists():
+            problems["actions"] = ["Record at least one action for the safety plan"]
+        if problems:
+            raise Incomplete("The meeting cannot be marked held yet", problems)
+        current.held_at = timezone.now()
+        current.terms_agreed = True
+        current.other_attendees = (other_attendees or "").strip()
+        current.notes = (notes or "").strip()
+        current.without_document_reason = (
+            "" if current.has_pre_meeting_document else without_document_reason.strip()
+        )
+        _services()._clean(current)
+
+    def into_the_plan(current):
+        from referrals.plans import services as plan_services
+
+        current.attendees.set(attendees)
+        plan = plan_services.plan_open(
+            case=current.referral,
+            by=by,
+            reason="The School Partnership Meeting was held: agree the plan with the school",
+        )
+        for row in current.actions.select_related("owner"):
+            action = plan_services.action_add(
+                plan=plan,
+                by=by,
+                what=row.what,
+                why=row.why,
+                due_on=row.due_on,
+                owner=row.owner,
+                owner_contact=row.owner_contact,
+            )
+            MeetingAction.objects.filter(pk=row.pk).update(plan_action=action)
+
+    return _services()._transition(
+        meeting,
+        name="hold",
+        by=by,
+        reason="Meeting held",
+        expected_version=expected_version,
+        before=check,
+        after=into_the_plan,
+    )
+
+
+def meeting_distribute(
+    *, meeting: SchoolPartnershipMeeting, by, expected_version: int | None = None
+):
+    """held -> plan distributed: the safety plan (its PDF on the meeting's page) goes to the
+    attendees with accounts who may open it; the safety-plan clock is met."""
+    from safety_summits.selectors import visible
+
+    def stamp(current):
+        current.distributed_at = timezone.now()
+        current.distributed_by = by
+
+    def send(current):
+        people = [p.pk for p in current.attendees.all() if visible(p).filter(pk=current.pk)]
+        notify_people(
+            user_ids=people,
+            title=f"Safety plan from the School Partnership Meeting ({current.referral})",
+            body=f"The safety plan and notes of the meeting for {current.referral.school.name} "
+            "are ready: read them, or download the PDF, on the meeting's page.",
+            url=current.get_absolute_url(),
+            kind="meeting",
+        )
+
+    with transaction.atomic():
+        return _services()._transition(
+            meeting,
+            name="distribute_plan",
+            by=by,
+            reason="Safety plan distributed",
+            expected_version=expected_version,
+            before=stamp,
+            after=send,
+        )

@@ -1,0 +1,80 @@
+"""Reads, always through SchoolPartnershipMeeting.objects.visible_to. One meeting
+(visible_meeting) opens its case for the read log; the list opens none (casework.reads)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import TeamMembership
+from casework.reads import opened
+from notifications.selectors import clocks_of
+from safety_summits.choices import About
+from safety_summits.models import SchoolPartnershipMeeting
+
+
+def visible(user):
+    return SchoolPartnershipMeeting.objects.visible_to(user).select_related(
+        "referral__school__authority", "lead"
+    )
+
+
+def visible_meeting(user, pk) -> SchoolPartnershipMeeting:
+    """The meeting `pk` if this person may read it (otherwise a 404), its case opened."""
+    meeting = get_object_or_404(visible(user), pk=pk)
+    opened(meeting.referral)
+    return meeting
+
+
+def meeting_for_case(user, referral):
+    """The case's latest meeting this person may see (the case page's card)."""
+    return visible(user).filter(referral=referral).order_by("-created_at", "-pk").first()
+
+
+@dataclass
+class Row:
+    meeting: SchoolPartnershipMeeting
+    deadlines: list = field(default_factory=list)
+
+
+def meeting_rows(user, now=None):
+    now = now or timezone.now()
+    meetings = list(visible(user).order_by("state", "created_at", "pk"))
+    clocks = clocks_of(SchoolPartnershipMeeting, [m.pk for m in meetings], now)
+    return [Row(m, [c for c in clocks.get(m.pk, []) if c["rag"] != "done"]) for m in meetings]
+
+
+def attendee_choices(referral):
+    """Who can be recorded as attending with their account: the case's lead, the allocated
+    team and the school's DSLs, each of whom may open the meeting and its safety plan.
+    Partners attend as named people (`other_attendees`)."""
+    team_members = TeamMembership.objects.filter(team_id=referral.allocated_team_id).values(
+        "user_id"
+    )
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(pk=referral.lead_practitioner_id)
+            | Q(pk__in=team_members)
+            | Q(school_memberships__school_id=referral.school_id),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def meeting_content(meeting, now=None):
+    """Everything the meeting's page and its safety plan show, in a few queries."""
+    now = now or timezone.now()
+    discussions = list(meeting.discussions.all())
+    return {
+        "peer_groups": [d for d in discussions if d.about == About.PEER_GROUP],
+        "places": [d for d in discussions if d.about == About.LOCATION],
+        "actions": list(meeting.actions.select_related("owner", "plan_action")),
+        "attendee_list": list(meeting.attendees.order_by("full_name", "email")),
+        "date_changes": list(meeting.date_changes.select_related("by")),
+        "deadlines": clocks_of(SchoolPartnershipMeeting, [meeting.pk], now)[meeting.pk],
+    }
