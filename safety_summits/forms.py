@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from casework.forms import ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
+from referrals.plans.forms import ActionForm
 from referrals.risks.forms import DateInputField
 from safety_summits.choices import About, Format, peer_group_lines
 
@@ -125,45 +126,11 @@ class DiscussionForm(VersionForm):
     strengths = _text("Strengths")
 
 
-class MeetingActionForm(VersionForm):
-    what = forms.CharField(
-        label="What will be done",
-        max_length=300,
-        validators=[plain_text],
-        error_messages={"required": "Say what will be done"},
-    )
-    why = forms.CharField(
-        label="Why: the concern it answers",
-        max_length=300,
-        validators=[plain_text],
-        error_messages={"required": "Say which concern it answers"},
-    )
-    owner = forms.TypedChoiceField(
-        label="Who owns it",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        help_text="The person who will do it and be reminded. Leave empty to name a contact "
-        "who does not use this service.",
-    )
-    owner_contact = forms.CharField(
-        label="Or a named contact (name, role and organisation)",
-        required=False,
-        max_length=200,
-        validators=[plain_text],
-    )
+class MeetingActionForm(VersionForm, ActionForm):
+    """An action agreed at the meeting: the case plan's action fields (it becomes one), with
+    the GOV.UK date input for its due date."""
+
     due_on = DateInputField(label="Due date", help_text="For example, 27 3 2027")
-
-    def __init__(self, *args, owners=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owners = {person.pk: person for person, _ in owners}
-        self.fields["owner"].choices = [("", "Choose a person")] + [
-            (person.pk, label) for person, label in owners
-        ]
-
-    def clean_owner(self):
-        value = self.cleaned_data["owner"]
-        return self.owners.get(value) if value else None
 
 
 class HoldForm(VersionForm):

@@ -131,10 +131,9 @@ def assessment_stop(*, referral, by, reason: str) -> None:
 
 
 def assessment_open(*, referral, lead, by, reason):
-    """Open a School Assessment for a case the panel has decided on (called by the
-    pathway_decided receiver inside the decision's transaction). Starts the 45-working-day
-    clock, anchored on the referral's submission. A case with an open assessment keeps it:
-    returns None."""
+    """Open a School Assessment for a case the panel has decided on (school_assessments.pathway
+    calls it inside the decision's transaction). Starts the 45-working-day clock, anchored on
+    the referral's submission. A case with an open assessment keeps it: returns None."""
     if not is_panel_member(by, referral):
         raise NotAllowed("Only a member of the case's context panel can open its assessment.")
     with transaction.atomic():
