@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from panels import services as panel_services
 from referrals import services
+from safety_summits import outcomes as meeting_outcomes
 from safety_summits import services as meeting_services
 
 
@@ -108,7 +109,7 @@ def build(p, *, then, at, answers):
     ]:
         meeting = then(
             8,
-            meeting_services.discussion_add,
+            meeting_outcomes.discussion_add,
             meeting=meeting,
             by=lead,
             about=about,
@@ -123,7 +124,7 @@ def build(p, *, then, at, answers):
     ]:
         meeting = then(
             8,
-            meeting_services.action_add,
+            meeting_outcomes.action_add,
             meeting=meeting,
             by=lead,
             what=what,
@@ -134,7 +135,7 @@ def build(p, *, then, at, answers):
         )
     meeting = then(
         8,
-        meeting_services.meeting_hold,
+        meeting_outcomes.meeting_hold,
         meeting=meeting,
         by=lead,
         attendees=[lead, dsl],
@@ -142,4 +143,4 @@ def build(p, *, then, at, answers):
         terms_agreed=True,
         notes="Meet again in six weeks to review the plan.",
     )
-    then(1, meeting_services.meeting_distribute, meeting=meeting, by=lead)
+    then(1, meeting_outcomes.meeting_distribute, meeting=meeting, by=lead)

@@ -1,6 +1,6 @@
 """What the meeting found and agreed, marking it held (its actions become the case plan) and
-sending the safety plan. Part of the services' public write API (safety_summits.services
-re-exports these); the same runner, rules and transaction discipline."""
+sending the safety plan. With safety_summits.services, the public write API of a meeting;
+the same runner (through safety_summits.write), rules and transaction discipline."""
 
 import datetime as dt
 
@@ -11,20 +11,17 @@ from django.utils import timezone
 from casework.errors import Incomplete, NotAllowed
 from casework.validators import due_date_problem
 from notifications.services import notify_people
+from referrals.plans import services as plan_services
 from safety_summits.choices import About, MeetingState, peer_group_name
 from safety_summits.models import Discussion, MeetingAction, SchoolPartnershipMeeting
+from safety_summits.selectors import attendee_choices, visible
+from safety_summits.write import check_runner, clean, edit, transition
 
 M = MeetingState
 
 
-def _services():
-    from safety_summits import services
-
-    return services
-
-
 def _check_recording(by, current):
-    _services()._check_runner(by, current)
+    check_runner(by, current)
     if current.state != M.SCHEDULED:
         raise NotAllowed(
             f"A meeting that is “{current.get_state_display()}” cannot have its record changed."
@@ -32,7 +29,7 @@ def _check_recording(by, current):
 
 
 def _record_edit(meeting, *, by, change, reason, expected_version):
-    return _services()._edit(
+    return edit(
         meeting,
         by=by,
         change=change,
@@ -79,7 +76,7 @@ def discussion_add(
             strengths=(strengths or "").strip(),
             added_by=by,
         )
-        _services()._clean(row, exclude=["added_by"])
+        clean(row, exclude=["added_by"])
         row._history_user = by
         row.save()
 
@@ -125,7 +122,7 @@ def action_add(
             due_on=due_on,
             added_by=by,
         )
-        _services()._clean(row, exclude=["added_by", "plan_action"])
+        clean(row, exclude=["added_by", "plan_action"])
         row._history_user = by
         row.save()
 
@@ -175,8 +172,6 @@ def meeting_hold(
     and information-sharing agreement, what it found and agreed. Without the school's
     pre-meeting document only with a recorded reason. Its actions become the case plan
     (the plan-agreed clock starts); the safety-plan clock starts."""
-    from safety_summits.selectors import attendee_choices
-
     eligible = {person.pk for person in attendee_choices(meeting.referral)}
 
     def check(current):
@@ -209,11 +204,9 @@ def meeting_hold(
         current.without_document_reason = (
             "" if current.has_pre_meeting_document else without_document_reason.strip()
         )
-        _services()._clean(current)
+        clean(current)
 
     def into_the_plan(current):
-        from referrals.plans import services as plan_services
-
         current.attendees.set(attendees)
         plan = plan_services.plan_open(
             case=current.referral,
@@ -232,7 +225,7 @@ def meeting_hold(
             )
             MeetingAction.objects.filter(pk=row.pk).update(plan_action=action)
 
-    return _services()._transition(
+    return transition(
         meeting,
         name="hold",
         by=by,
@@ -248,14 +241,22 @@ def meeting_distribute(
 ):
     """held -> plan distributed: the safety plan (its PDF on the meeting's page) goes to the
     attendees with accounts who may open it; the safety-plan clock is met."""
-    from safety_summits.selectors import visible
+
+    def readers(current) -> list[int]:
+        return [p.pk for p in current.attendees.all() if visible(p).filter(pk=current.pk)]
 
     def stamp(current):
+        # Sent to nobody is not distributed: the clock stays running and the lead is told why.
+        if not readers(current):
+            raise NotAllowed(
+                "Nobody who attended with an account can open the safety plan now, so it "
+                "cannot be sent from here."
+            )
         current.distributed_at = timezone.now()
         current.distributed_by = by
 
     def send(current):
-        people = [p.pk for p in current.attendees.all() if visible(p).filter(pk=current.pk)]
+        people = readers(current)
         notify_people(
             user_ids=people,
             title=f"Safety plan from the School Partnership Meeting ({current.referral})",
@@ -266,7 +267,7 @@ def meeting_distribute(
         )
 
     with transaction.atomic():
-        return _services()._transition(
+        return transition(
             meeting,
             name="distribute_plan",
             by=by,

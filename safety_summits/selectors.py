@@ -4,6 +4,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -39,11 +40,22 @@ class Row:
     deadlines: list = field(default_factory=list)
 
 
-def meeting_rows(user, now=None):
+PAGE_SIZE = 50
+
+
+def meeting_page(user, number, now=None) -> Page:
+    """One page of the meetings this person may see, each with its running clocks (one query
+    for the clocks of the page, however many meetings there are)."""
     now = now or timezone.now()
-    meetings = list(visible(user).order_by("state", "created_at", "pk"))
+    page = Paginator(visible(user).order_by("state", "created_at", "pk"), PAGE_SIZE).get_page(
+        number
+    )
+    meetings = list(page.object_list)
     clocks = clocks_of(SchoolPartnershipMeeting, [m.pk for m in meetings], now)
-    return [Row(m, [c for c in clocks.get(m.pk, []) if c["rag"] != "done"]) for m in meetings]
+    page.object_list = [
+        Row(m, [c for c in clocks.get(m.pk, []) if c["rag"] != "done"]) for m in meetings
+    ]
+    return page
 
 
 def attendee_choices(referral):

@@ -6,72 +6,29 @@ held, met when the plan is distributed."""
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from casework.errors import Incomplete, NotAllowed
-from casework.runner import record_create, record_edit, record_transition_run
+from casework.runner import record_create, record_transition_run
 from notifications.services import notify_people
+from referrals.notify import work_allocated
 from referrals.services import case_work_start
 from safety_summits import permissions
 from safety_summits.choices import BEFORE_STATES, Format, MeetingState
 from safety_summits.models import DateChange, SchoolPartnershipMeeting
+from safety_summits.write import (
+    NOUN,
+    RELATED,
+    check_runner,
+    clean,
+    edit,
+    require_reason,
+    transition,
+)
 
 M = MeetingState
-RELATED = ("referral__school__authority",)
-NOUN = "partnership meeting"
 PRE_MEETING_FIELDS = ["pre_trends", "pre_peer_groups", "pre_places", "pre_tried", "pre_strengths"]
-
-
-def _check_runner(by, current):
-    if not permissions.may_run(by, current):
-        raise NotAllowed(
-            "Only the meeting's lead and the case's allocated team can do that for this "
-            "partnership meeting."
-        )
-
-
-def _clean(instance, exclude=()):
-    try:
-        instance.full_clean(exclude=["state", *exclude])
-    except ValidationError as exc:
-        raise Incomplete("Check your answers", exc.message_dict) from exc
-
-
-def _reason(reason, field="reason", message="Enter the reason"):
-    reason = (reason or "").strip()
-    if not reason:
-        raise Incomplete(message, {field: [message]})
-    return reason
-
-
-def _transition(meeting, *, name, by, reason, expected_version=None, check=_check_runner, **kw):
-    return record_transition_run(
-        meeting,
-        name=name,
-        by=by,
-        case=meeting.referral,
-        reason=reason,
-        expected_version=expected_version,
-        check=check,
-        noun=NOUN,
-        related=RELATED,
-        **kw,
-    )
-
-
-def _edit(meeting, *, by, change, reason, expected_version=None, check=_check_runner):
-    return record_edit(
-        meeting,
-        by=by,
-        change=change,
-        expected_version=expected_version,
-        reason=reason,
-        check=check,
-        noun=NOUN,
-        related=RELATED,
-    )
 
 
 def _school_dsls(referral):
@@ -117,16 +74,15 @@ def meeting_open(*, referral, lead, by, reason: str):
             reason=reason,
             transition="open",
         )
-        if lead is not None:
-            notify_people(
-                user_ids=[lead.pk],
-                title=f"You lead the School Partnership Meeting for {referral.school.name}",
-                body=f"The context panel decided on {referral}: a School Partnership Meeting "
-                "with the school. Arrange it with the designated safeguarding lead and "
-                "schedule it on the meeting's page.",
-                url=meeting.get_absolute_url(),
-                kind="assignment",
-            )
+        work_allocated(
+            referral,
+            lead,
+            what=f"the School Partnership Meeting for {referral.school.name}",
+            body=f"The context panel decided on {referral}: a School Partnership Meeting with "
+            "the school. Arrange it with the designated safeguarding lead and schedule it on "
+            "the meeting's page.",
+            url=meeting.get_absolute_url(),
+        )
     return meeting
 
 
@@ -174,7 +130,7 @@ def _check_when(starts_at, ends_at, fmt, place):
 def _set_when(current, starts_at, ends_at, fmt, place):
     current.starts_at, current.ends_at = starts_at, ends_at
     current.format, current.place = fmt, place.strip()
-    _clean(current)
+    clean(current)
 
 
 def meeting_schedule(
@@ -207,7 +163,7 @@ def meeting_schedule(
             kind="meeting",
         )
 
-    return _transition(
+    return transition(
         meeting,
         name="schedule",
         by=by,
@@ -231,11 +187,11 @@ def meeting_reschedule(
 ):
     """A scheduled meeting moves, with the reason; the invitees are told. An edit with its
     own record (DateChange), not a transition: the meeting-held clock keeps running."""
-    reason = _reason(reason, message="Enter why the meeting is rescheduled")
+    reason = require_reason(reason, message="Enter why the meeting is rescheduled")
     _check_when(starts_at, ends_at, format, place)
 
     def check(by, current):
-        _check_runner(by, current)
+        check_runner(by, current)
         if current.state != M.SCHEDULED:
             raise NotAllowed(f"A meeting that is “{current.get_state_display()}” cannot move.")
 
@@ -250,7 +206,7 @@ def meeting_reschedule(
         _set_when(current, starts_at, ends_at, format, place)
 
     with transaction.atomic():
-        current = _edit(
+        current = edit(
             meeting,
             by=by,
             change=change,
@@ -273,7 +229,7 @@ def meeting_cancel(
 ):
     """planned or scheduled -> cancelled, with the reason; its clock is cancelled and the
     invitees are told."""
-    reason = _reason(reason, message="Enter why the meeting is cancelled")
+    reason = require_reason(reason, message="Enter why the meeting is cancelled")
 
     def record(current):
         current.end_reason = reason
@@ -287,7 +243,7 @@ def meeting_cancel(
             kind="meeting",
         )
 
-    return _transition(
+    return transition(
         meeting,
         name="cancel",
         by=by,
@@ -326,7 +282,7 @@ def pre_meeting_save(
     def write(current):
         for name, value in data.items():
             setattr(current, name, (value or "").strip())
-        _clean(current)
+        clean(current)
         if complete:
             missing = {
                 name: [f"Enter {current._meta.get_field(name).verbose_name}"]
@@ -341,7 +297,7 @@ def pre_meeting_save(
             current.pre_completed_by = by
 
     with transaction.atomic():
-        current = _edit(
+        current = edit(
             meeting,
             by=by,
             change=write,
@@ -358,27 +314,3 @@ def pre_meeting_save(
                 kind="meeting",
             )
     return current
-
-
-# What the meeting found and agreed, held and distributed (safety_summits.outcomes).
-from safety_summits.outcomes import (  # noqa: E402
-    action_add,
-    discussion_add,
-    item_remove,
-    meeting_distribute,
-    meeting_hold,
-)
-
-__all__ = [
-    "action_add",
-    "discussion_add",
-    "item_remove",
-    "meeting_cancel",
-    "meeting_distribute",
-    "meeting_hold",
-    "meeting_open",
-    "meeting_reschedule",
-    "meeting_schedule",
-    "meeting_stop",
-    "pre_meeting_save",
-]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.errors import CaseError
 from casework.pages import on_valid_post
 from referrals.plans.selectors import action_owner_choices
-from safety_summits import permissions, services
+from safety_summits import outcomes, permissions, services
 from safety_summits.forms import (
     CancelForm,
     DiscussionForm,
@@ -26,7 +26,7 @@ from safety_summits.forms import (
 from safety_summits.selectors import (
     attendee_choices,
     meeting_content,
-    meeting_rows,
+    meeting_page,
     visible_meeting,
 )
 
@@ -47,7 +47,8 @@ def _int(value):
 
 @login_required
 def meeting_list(request):
-    return render(request, "safety_summits/list.html", {"rows": meeting_rows(request.user)})
+    page = meeting_page(request.user, request.GET.get("page"))
+    return render(request, "safety_summits/list.html", {"page": page})
 
 
 def _detail(request, meeting, *, error=None, status=200):
@@ -211,7 +212,7 @@ def meeting_record(request, pk):
     def save(data):
         data = dict(data)
         expected = data.pop("version")
-        call = services.discussion_add if kind == "discussion" else services.action_add
+        call = outcomes.discussion_add if kind == "discussion" else outcomes.action_add
         return call(meeting=meeting, by=request.user, expected_version=expected, **data)
 
     if kind in ("discussion", "action"):
@@ -245,7 +246,7 @@ def meeting_remove(request, pk, kind, item_pk):
         raise Http404
     meeting = _runner(request, pk)
     try:
-        services.item_remove(
+        outcomes.item_remove(
             meeting=meeting,
             by=request.user,
             kind=kind,
@@ -267,7 +268,7 @@ def meeting_hold(request, pk):
     done = on_valid_post(
         request,
         form,
-        lambda data: services.meeting_hold(
+        lambda data: outcomes.meeting_hold(
             meeting=meeting,
             by=request.user,
             attendees=data["attendees"],
@@ -296,7 +297,7 @@ def meeting_hold(request, pk):
 def meeting_distribute(request, pk):
     meeting = _runner(request, pk)
     try:
-        services.meeting_distribute(
+        outcomes.meeting_distribute(
             meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
         )
     except CaseError as exc:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from casework.errors import Incomplete, NotAllowed
 from casework.runner import record_create, record_edit, record_transition_run
 from notifications.services import notify_people
+from referrals.notify import work_allocated
 from referrals.permissions import is_panel_member
 from referrals.services import case_work_start
 from school_assessments.choices import (
@@ -146,16 +147,15 @@ def assessment_open(*, referral, lead, by, reason):
             reason=reason,
             transition="open",
         )
-        if lead is not None:
-            notify_people(
-                user_ids=[lead.pk],
-                title=f"You lead the School Assessment of {referral.school.name}",
-                body=f"The context panel decided on {referral}: a School Assessment with the "
-                "school. Plan it with the designated safeguarding lead, then start it on the "
-                "assessment's page.",
-                url=assessment.get_absolute_url(),
-                kind="assignment",
-            )
+        work_allocated(
+            referral,
+            lead,
+            what=f"the School Assessment of {referral.school.name}",
+            body=f"The context panel decided on {referral}: a School Assessment with the "
+            "school. Plan it with the designated safeguarding lead, then start it on the "
+            "assessment's page.",
+            url=assessment.get_absolute_url(),
+        )
     return assessment
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from panels.services import decision_record
-from safety_summits import services
+from safety_summits import outcomes, services
 from safety_summits.models import SchoolPartnershipMeeting
 from tests.panels.factories import awaiting_panel, decision_args
 
@@ -83,7 +83,7 @@ def recorded(meeting):
     """A scheduled meeting with a peer group, a place and two actions on its record."""
     people = meeting.people
     lead = people["practitioner"]
-    meeting = services.discussion_add(
+    meeting = outcomes.discussion_add(
         meeting=meeting,
         by=lead,
         about="peer_group",
@@ -91,7 +91,7 @@ def recorded(meeting):
         concerns="Adults in cars waiting at the park.",
         strengths="They look out for each other.",
     )
-    meeting = services.discussion_add(
+    meeting = outcomes.discussion_add(
         meeting=meeting,
         by=lead,
         about="location",
@@ -99,7 +99,7 @@ def recorded(meeting):
         concerns="Unlit, no adults around at 4pm.",
     )
     due = timezone.localdate() + dt.timedelta(days=20)
-    meeting = services.action_add(
+    meeting = outcomes.action_add(
         meeting=meeting,
         by=lead,
         what="Patrols at the park at 4pm",
@@ -107,7 +107,7 @@ def recorded(meeting):
         due_on=due,
         owner_contact="PC Shah, Safer Schools, police",
     )
-    meeting = services.action_add(
+    meeting = outcomes.action_add(
         meeting=meeting,
         by=lead,
         what="Group work with the girls",
@@ -130,5 +130,5 @@ def held(meeting, time_machine, **changes):
         **changes,
     }
     return _keep(
-        services.meeting_hold(meeting=meeting, by=people["practitioner"], **values), people
+        outcomes.meeting_hold(meeting=meeting, by=people["practitioner"], **values), people
     )

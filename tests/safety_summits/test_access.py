@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Agency, AuthorityRole, TeamRole
 from casework.errors import Incomplete, NotAllowed
-from safety_summits import services
+from safety_summits import outcomes, services
 from safety_summits.choices import MeetingState as M
 from safety_summits.models import SchoolPartnershipMeeting
 from tests.accounts.factories import (
@@ -90,7 +90,7 @@ def test_an_incomplete_pre_meeting_document_cannot_be_marked_complete():
 def test_peer_groups_named_with_childrens_names_are_refused(name):
     meeting = scheduled()
     with pytest.raises(Incomplete) as refused:
-        services.discussion_add(
+        outcomes.discussion_add(
             meeting=meeting,
             by=meeting.people["practitioner"],
             about="peer_group",
@@ -108,7 +108,7 @@ def test_peer_groups_named_with_childrens_names_are_refused(name):
 @pytest.mark.parametrize("name", ["JB, KL, MT", "Group A, Y9", "C-10234, C-10240", "Y10 girls"])
 def test_peer_groups_by_identifiers_or_initials_are_accepted(name):
     meeting = scheduled()
-    services.discussion_add(
+    outcomes.discussion_add(
         meeting=meeting,
         by=meeting.people["practitioner"],
         about="peer_group",
@@ -120,7 +120,7 @@ def test_peer_groups_by_identifiers_or_initials_are_accepted(name):
 
 def test_a_place_may_be_named_in_words():
     meeting = scheduled()
-    services.discussion_add(
+    outcomes.discussion_add(
         meeting=meeting,
         by=meeting.people["practitioner"],
         about="location",

@@ -12,10 +12,11 @@ from casework.errors import Incomplete, NotAllowed
 from notifications.models import Deadline, DeadlineStatus, Notification
 from panels.models import ThresholdDecision
 from panels.services import decision_record, decision_step
+from referrals import notify as referral_notify
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral, TransitionRecord
 from referrals.plans.models import CasePlan
-from safety_summits import services
+from safety_summits import outcomes, services
 from safety_summits.choices import MeetingState as M
 from safety_summits.models import DateChange, SchoolPartnershipMeeting
 from school_assessments.models import SchoolAssessment
@@ -66,7 +67,7 @@ def test_the_meeting_opens_in_the_decisions_transaction(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the inbox is down")
 
-    monkeypatch.setattr(services, "notify_people", broken)
+    monkeypatch.setattr(referral_notify, "notify_people", broken)
     with pytest.raises(RuntimeError):
         decision_record(
             referral=referral,
@@ -189,7 +190,7 @@ def test_a_meeting_that_has_not_taken_place_cannot_be_held():
     meeting = recorded(prepared(scheduled()))
     people = meeting.people
     with pytest.raises(Incomplete, match="cannot be marked held") as refused:
-        services.meeting_hold(
+        outcomes.meeting_hold(
             meeting=meeting,
             by=people["practitioner"],
             attendees=[people["dsl"]],
@@ -238,7 +239,7 @@ def test_distributing_the_plan_meets_its_clock_and_tells_the_attendees(time_mach
     meeting = held(recorded(prepared(scheduled())), time_machine)
     dsl = meeting.people["dsl"]
     before = Notification.objects.filter(user=dsl).count()
-    sent = services.meeting_distribute(meeting=meeting, by=meeting.people["practitioner"])
+    sent = outcomes.meeting_distribute(meeting=meeting, by=meeting.people["practitioner"])
     assert sent.state == M.PLAN_DISTRIBUTED
     clock = _clock(meeting, "safety_plan_distributed")
     assert clock.status == DeadlineStatus.MET and clock.on_time
@@ -250,7 +251,7 @@ def test_distributing_the_plan_meets_its_clock_and_tells_the_attendees(time_mach
 def test_a_late_safety_plan_is_met_late(time_machine):
     meeting = held(recorded(prepared(scheduled())), time_machine)
     time_machine.move_to(meeting.held_at + dt.timedelta(days=14), tick=False)
-    services.meeting_distribute(meeting=meeting, by=meeting.people["practitioner"])
+    outcomes.meeting_distribute(meeting=meeting, by=meeting.people["practitioner"])
     clock = _clock(meeting, "safety_plan_distributed")
     assert clock.status == DeadlineStatus.MET and clock.on_time is False
 
@@ -272,3 +273,27 @@ def test_only_the_panel_opens_a_meeting():
         services.meeting_open(
             referral=referral, lead=None, by=meeting.people["practitioner"], reason="x"
         )
+
+
+def test_a_plan_nobody_can_open_is_not_recorded_as_distributed(time_machine):
+    from accounts.models import SchoolMembership, TeamMembership
+
+    meeting = held(recorded(prepared(scheduled())), time_machine)
+    # Both attendees with accounts lose their access before the plan goes out.
+    SchoolMembership.objects.filter(user=meeting.people["dsl"]).delete()
+    TeamMembership.objects.filter(user=meeting.people["practitioner"]).delete()
+    SchoolReferral.objects.filter(pk=meeting.referral_id).update(lead_practitioner=None)
+    manager = meeting.people["manager"]
+    with pytest.raises(NotAllowed, match="Nobody who attended"):
+        outcomes.meeting_distribute(meeting=meeting, by=manager)
+    meeting.refresh_from_db()
+    assert meeting.state == M.HELD and meeting.distributed_at is None
+    assert _clock(meeting, "safety_plan_distributed").status == DeadlineStatus.RUNNING
+
+
+def test_a_decision_that_names_only_a_team_tells_its_managers():
+    meeting = planned(lead_practitioner=None)
+    assert meeting.lead is None
+    told = Notification.objects.get(stage="assignment", url=meeting.get_absolute_url())
+    assert told.user == meeting.people["manager"]
+    assert "name its lead" in told.title

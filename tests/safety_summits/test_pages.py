@@ -179,3 +179,34 @@ def test_a_scheduled_meeting_has_a_calendar_invitation(client):
     body = response.content.decode()
     assert "BEGIN:VEVENT" in body and "Library meeting room" in body
     assert f"SEQUENCE:{meeting.version}" in body
+
+
+def test_the_meetings_list_is_paginated_with_constant_queries(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.models import SchoolReferral
+    from safety_summits import selectors, services
+    from safety_summits.models import SchoolPartnershipMeeting
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    first = planned()
+    people = first.people
+    referral = SchoolReferral.objects.get(pk=first.referral_id)
+    meeting = first
+    for _ in range(2):  # three meetings of one case: two cancelled, one open
+        services.meeting_cancel(meeting=meeting, by=people["practitioner"], reason="Moved on")
+        meeting = services.meeting_open(
+            referral=referral, lead=people["practitioner"], by=people["panel_member"], reason="x"
+        )
+    assert SchoolPartnershipMeeting.objects.filter(referral=referral).count() == 3
+    client.force_login(people["practitioner"])
+    with CaptureQueriesContext(connection) as one_page:
+        page_one = client.get("/partnership-meetings/").content.decode()
+    assert page_one.count("School Partnership Meeting</span></a>") == 2
+    assert "Page 1 of 2" in page_one
+    with django_assert_max_num_queries(len(one_page)):
+        page_two = client.get("/partnership-meetings/?page=2").content.decode()
+    assert page_two.count("School Partnership Meeting</span></a>") == 1
