@@ -2,18 +2,15 @@
 same body as a PDF (casework.pdf), once the meeting is held. Read through visible_meeting,
 like every page of the app."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event
 
 from casework.pdf import render_pdf
+from safety_summits.calendar import invitation
 from safety_summits.choices import MeetingState
 from safety_summits.selectors import meeting_content, visible_meeting
 
@@ -56,30 +53,15 @@ def safety_plan_pdf(request, pk):
 @require_safe
 @never_cache
 def meeting_ics(request, pk):
-    """A calendar invitation for a scheduled meeting: its time and place, no case content
-    beyond the school's name; the details are on the meeting's page, behind sign-in. Its
-    SEQUENCE is the meeting's version, so a rescheduled meeting updates the entry."""
+    """A calendar invitation for a scheduled meeting (safety_summits.calendar)."""
     meeting = visible_meeting(request.user, pk)
     if meeting.state != MeetingState.SCHEDULED:
         raise Http404("Only a scheduled meeting has a calendar invitation.")
-    url = request.build_absolute_uri(meeting.get_absolute_url())
-    calendar = Calendar()
-    calendar.add("prodid", "-//School context referrals//Partnership meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"partnership-meeting-{meeting.pk}@school-referrals")
-    event.add("dtstamp", timezone.now().astimezone(dt.UTC).replace(microsecond=0))
-    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC).replace(microsecond=0))
-    event.add("dtend", meeting.ends_at.astimezone(dt.UTC).replace(microsecond=0))
-    event.add("sequence", meeting.version)
-    event.add("summary", f"School Partnership Meeting: {meeting.referral.school.name}")
-    event.add("location", meeting.place)
-    event.add("description", f"The details are on the meeting's page (sign in): {url}")
-    event.add("url", url)
-    calendar.add_component(event)
-    starts = timezone.localtime(meeting.starts_at)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    filename = f"partnership-meeting-{starts:%Y-%m-%d}.ics"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return invitation(
+        request,
+        meeting,
+        uid=f"partnership-meeting-{meeting.pk}",
+        summary=f"School Partnership Meeting: {meeting.referral.school.name}",
+        location=meeting.place,
+        filename="partnership-meeting",
+    )

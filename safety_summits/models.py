@@ -210,3 +210,16 @@ class DateChange(models.Model):
 
     def __str__(self):
         return f"Rescheduled to {self.starts_at:%d %b %Y %H:%M}"
+
+
+# The Student Safety Summit, one file per concern; imported so Django registers it.
+from safety_summits.summit.models import (  # noqa: E402, F401
+    SafetyMapPlace,
+    SafetySummit,
+    SummitAction,
+    SummitDateChange,
+    SummitInvitee,
+    SummitTurnout,
+    SummitVoice,
+    YouSaidWeDid,
+)

@@ -9,13 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.errors import Incomplete, NotAllowed
-from casework.validators import due_date_problem
 from notifications.services import notify_people
-from referrals.plans import services as plan_services
 from safety_summits.choices import About, MeetingState, peer_group_name
 from safety_summits.models import Discussion, MeetingAction, SchoolPartnershipMeeting
 from safety_summits.selectors import attendee_choices, visible
-from safety_summits.write import check_runner, clean, edit, transition
+from safety_summits.write import (
+    action_problems,
+    actions_into_plan,
+    check_runner,
+    clean,
+    edit,
+    transition,
+)
 
 M = MeetingState
 
@@ -98,17 +103,9 @@ def action_add(
 ):
     """An action the meeting agreed: what, why, who (a person with an account, or a named
     contact without one) and by when. It joins the case plan when the meeting is held."""
-    problems = {}
-    if not (what or "").strip():
-        problems["what"] = ["Say what will be done"]
-    if not (why or "").strip():
-        problems["why"] = ["Say which concern it answers"]
-    if owner is None and not (owner_contact or "").strip():
-        problems["owner"] = ["Choose the owner, or name a contact who does not use the service"]
-    if due_on is None:
-        problems["due_on"] = ["Enter the due date"]
-    elif due_date_problem(due_on):
-        problems["due_on"] = [due_date_problem(due_on)]
+    problems = action_problems(
+        what=what, why=why, owner=owner, owner_contact=owner_contact, due_on=due_on
+    )
     if problems:
         raise Incomplete("The action cannot be added yet", problems)
 
@@ -208,22 +205,11 @@ def meeting_hold(
 
     def into_the_plan(current):
         current.attendees.set(attendees)
-        plan = plan_services.plan_open(
-            case=current.referral,
+        actions_into_plan(
+            current,
             by=by,
             reason="The School Partnership Meeting was held: agree the plan with the school",
         )
-        for row in current.actions.select_related("owner"):
-            action = plan_services.action_add(
-                plan=plan,
-                by=by,
-                what=row.what,
-                why=row.why,
-                due_on=row.due_on,
-                owner=row.owner,
-                owner_contact=row.owner_contact,
-            )
-            MeetingAction.objects.filter(pk=row.pk).update(plan_action=action)
 
     return transition(
         meeting,

@@ -1,8 +1,7 @@
 """The School Partnership Meeting as a pathway (casework.pathways): a decision for it opens
 one, led by the decision's lead (or the case's), in the decision's transaction; a decision
 for another pathway, or the case ending, stops one still open; the case page shows it to
-those who may see it. (The Student Safety Summit, the other Early Help pathway, is not
-built yet.)"""
+those who may see it. (The Student Safety Summit is safety_summits.summit.pathway.)"""
 
 from casework import pathways
 from safety_summits import services

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.errors import Incomplete, NotAllowed
-from casework.runner import record_create, record_transition_run
+from casework.runner import record_create
 from notifications.services import notify_people
 from referrals.notify import work_allocated
 from referrals.services import case_work_start
@@ -18,12 +18,11 @@ from safety_summits import permissions
 from safety_summits.choices import BEFORE_STATES, Format, MeetingState
 from safety_summits.models import DateChange, SchoolPartnershipMeeting
 from safety_summits.write import (
-    NOUN,
-    RELATED,
     check_runner,
     clean,
     edit,
     require_reason,
+    stop_open,
     transition,
 )
 
@@ -89,21 +88,12 @@ def meeting_open(*, referral, lead, by, reason: str):
 def meeting_stop(*, referral, by, reason: str) -> None:
     """The pathway changed or the case ended: an open meeting stops with the reason (its
     clocks cancelled). Called in the decision's or the ending's transaction."""
-    for meeting in SchoolPartnershipMeeting.objects.filter(referral=referral).open():
-
-        def record(current, reason=reason):
-            current.end_reason = reason
-
-        record_transition_run(
-            meeting,
-            name="stop",
-            by=by,
-            case=referral,
-            reason=reason,
-            before=record,
-            noun=NOUN,
-            related=RELATED,
-        )
+    stop_open(
+        SchoolPartnershipMeeting.objects.filter(referral=referral).open(),
+        referral=referral,
+        by=by,
+        reason=reason,
+    )
 
 
 # --- arranging it ------------------------------------------------------------------------

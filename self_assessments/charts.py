@@ -116,7 +116,7 @@ def radar(*, chart_id, title, axes, previous_label=""):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CURRENT}"/>')
     legend_y = size - 30
     parts.append(_legend(legend_y, has_previous, previous_label, shape="line"))
-    return _svg(chart_id, title, _description(axes, previous_label), width, size, parts)
+    return svg_chart(chart_id, title, _description(axes, previous_label), width, size, parts)
 
 
 def bars(*, chart_id, title, axes, previous_label=""):
@@ -165,7 +165,7 @@ def bars(*, chart_id, title, axes, previous_label=""):
                 f'fill="{TEXT}">was {escape(axis.previous_shown)}</text>'
             )
     parts.append(_legend(height - 24, has_previous, previous_label, shape="bar"))
-    return _svg(chart_id, title, _description(axes, previous_label), width, height, parts)
+    return svg_chart(chart_id, title, _description(axes, previous_label), width, height, parts)
 
 
 def _legend(y, has_previous, previous_label, *, shape):
@@ -204,7 +204,7 @@ def _description(axes, previous_label):
     return text
 
 
-def _svg(chart_id, title, description, width, height, parts):
+def svg_chart(chart_id, title, description, width, height, parts):
     chart_id = escape(chart_id)
     return mark_safe(  # noqa: S308 - every text inside is escaped above
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
