@@ -201,6 +201,9 @@ def school_uninvite(
     def remove(current):
         if school_id in (current.referral.school_id, current.host_school_id):
             raise NotAllowed("The case's school and the host school stay invited.")
+        recorded = [current.turnouts, current.places, current.voices, current.actions]
+        if any(rows.filter(school_id=school_id).exists() for rows in recorded):
+            raise NotAllowed("The summit's record counts that school: it stays invited.")
         current.schools.remove(school_id)
 
     return edit(

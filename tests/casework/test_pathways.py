@@ -54,10 +54,10 @@ def test_a_registered_pathway_is_offered_started_shown_and_stopped(client, test_
         member = referral.people["panel_member"]
         form = DecisionForm(referral=referral)
         assert ("test_summit", "Test summit") in form.fields["pathway"].choices
-        # Offered beside the installed School Partnership Meeting, in registration order.
+        # Offered beside the installed Early Help pathways, in their order.
         assert (
-            "Universal / early help: School Partnership Meeting or Test summit."
-            in form.fields["pathway"].help_text
+            "Universal / early help: Student Safety Summit or School Partnership Meeting or "
+            "Test summit." in form.fields["pathway"].help_text
         )
 
         decision = panel_services.decision_record(

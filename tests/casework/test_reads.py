@@ -41,7 +41,9 @@ from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 from tests.panels.test_documents import approved
 from tests.referrals.factories import draft, submitted
 from tests.referrals.plan_factories import plan_with_actions
+from safety_summits.summit import follow_up as summit_follow_up
 from tests.safety_summits import factories as pm
+from tests.safety_summits import summit_factories as su
 from tests.school_assessments.factories import add_method, fill_domain, write_findings
 from tests.self_assessments.factories import (
     answer_all,
@@ -213,6 +215,16 @@ def build_world(time_machine):
     w.meeting_pm = pm.recorded(pm.prepared(pm.scheduled()))
     w.held_pm = pm.held(pm.recorded(pm.prepared(pm.scheduled())), time_machine)
     time_machine.move_to(MONDAY, tick=False)
+    w.planned_summit = su.planned_summit()
+    w.summit = su.recorded_summit(su.scheduled_summit())
+    w.held_summit = su.held_summit(su.recorded_summit(su.scheduled_summit()), time_machine)
+    summit_follow_up.response_save(
+        summit=w.held_summit,
+        by=w.held_summit.people["practitioner"],
+        you_said="The top corridor feels unsafe",
+    )
+    w.response = w.held_summit.responses.get()
+    time_machine.move_to(MONDAY, tick=False)
 
     # Someone who may see none of it: a DSL of a school in another authority.
     w.stranger = dsl_of(SchoolFactory())
@@ -281,6 +293,20 @@ def _pm(name):
 
 
 PM, HELD_PM = _pm("meeting_pm"), _pm("held_pm")
+# Student Safety Summits: being planned; scheduled with its record; held (a "you said, we
+# did" row). A DSL of the other invited school reads the summit, and so opens its case.
+PLANNED_SU, SU, HELD_SU = _pm("planned_summit"), _pm("summit"), _pm("held_summit")
+
+
+def _su_post(name, kwargs, status=302):
+    return Visit(
+        lambda w: getattr(w, name).people["practitioner"],
+        kwargs,
+        method="post",
+        data=lambda w: {"version": _version(type(getattr(w, name)), getattr(w, name).pk)},
+        status=status,
+    )
+
 
 VISITS: dict[str, list[Visit]] = {
     # Lists and pages about no case: nothing is logged.
@@ -477,6 +503,53 @@ VISITS: dict[str, list[Visit]] = {
             status=302,
         )
     ],
+    "safety_summit_list": [Visit(lambda w: w.summit.people["practitioner"])],
+    "safety_summit_detail": [SU(), SU("other_dsl"), HELD_SU(), HELD_SU("other_dsl")],
+    "safety_summit_plan": [PLANNED_SU()],
+    "safety_summit_schools": [PLANNED_SU()],
+    "safety_summit_school_remove": [
+        _su_post(
+            "planned_summit",
+            lambda w: {
+                "pk": w.planned_summit.pk,
+                "school_pk": w.planned_summit.people["other_school"].pk,
+            },
+        )
+    ],
+    "safety_summit_invitees": [PLANNED_SU()],
+    "safety_summit_invitee_remove": [
+        _su_post(
+            "planned_summit",
+            lambda w: {
+                "pk": w.planned_summit.pk,
+                "invitee_pk": w.planned_summit.invitees.first().pk,
+            },
+        )
+    ],
+    "safety_summit_schedule": [PLANNED_SU()],
+    "safety_summit_reschedule": [SU()],
+    "safety_summit_cancel": [SU()],
+    "safety_summit_record": [SU()],
+    "safety_summit_remove": [
+        _su_post(
+            "summit",
+            lambda w: {"pk": w.summit.pk, "kind": "voices", "item_pk": w.summit.voices.first().pk},
+        )
+    ],
+    "safety_summit_hold": [SU()],
+    "safety_summit_response_add": [HELD_SU()],
+    "safety_summit_response_edit": [
+        Visit(
+            lambda w: w.held_summit.people["practitioner"],
+            lambda w: {"pk": w.held_summit.pk, "response_pk": w.response.pk},
+            lambda w: [w.held_summit.referral],
+        )
+    ],
+    "safety_summit_share": [_su_post("held_summit", lambda w: {"pk": w.held_summit.pk})],
+    "safety_summit_refer_back": [HELD_SU()],
+    "safety_summit_ics": [SU("other_dsl")],
+    "safety_summit_report": [HELD_SU(), HELD_SU("other_dsl")],
+    "safety_summit_report_pdf": [HELD_SU("other_dsl")],
     # School self-assessments belong to their case; a partnership's audit to none.
     "self_assessment_detail": [
         Visit(_audit_people("audit_open", "dsl"), _audit("audit_open"), _audit_case("audit_open")),

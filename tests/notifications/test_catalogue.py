@@ -38,9 +38,11 @@ PATHWAY_AND_PLAN = {
     "plan_action",
     "partnership_meeting_held",
     "safety_plan_distributed",
+    "safety_summit_held",
 }
-# Rows for records not built yet (the Student Safety Summit) wait, inactive.
-WAITING = {"safety_summit_held"}
+# Rows for records not built yet would wait, inactive: every shipped row's record is built.
+WAITING = set()
+FUTURE = "future_app.record"  # a model no installed app has
 
 
 def london(*args):
@@ -146,21 +148,30 @@ def test_rows_whose_model_is_not_installed_yet_are_listed_and_waiting():
     assert {t.key for t in rows if not is_installed(t.model)} == WAITING
 
 
+def _future_row(authority):
+    """An authority's row for a record no installed app has yet."""
+    row = Timescale.objects.get(authority=authority, key="safety_summit_held")
+    row.pk, row.key, row.model = None, "future_record", FUTURE
+    row.save()
+    return row
+
+
 def test_live_timescales_offers_nothing_for_a_model_that_is_not_installed():
     authority = LocalAuthorityFactory()
     seed_timescales(authority)
-    assert live_timescales(authority, "safety_summits.safetysummit") == []
-    # Its neighbour in the same app, which is built, is live.
+    _future_row(authority)
+    assert live_timescales(authority, FUTURE) == []
+    # The Early Help app's records, which are built, are live.
     meeting = live_timescales(authority, "safety_summits.schoolpartnershipmeeting")
     assert {t.key for t in meeting} == {"partnership_meeting_held", "safety_plan_distributed"}
+    summit = live_timescales(authority, "safety_summits.safetysummit")
+    assert {t.key for t in summit} == {"safety_summit_held"}
 
 
 def test_a_transition_of_a_model_that_is_not_installed_starts_no_deadline(time_machine):
     referral = referral_at(time_machine, london(2026, 11, 23, 10, 0))
-    stand_in = SimpleNamespace(
-        pk=referral.pk,
-        _meta=SimpleNamespace(label_lower="safety_summits.safetysummit"),
-    )
+    _future_row(referral.school.authority)
+    stand_in = SimpleNamespace(pk=referral.pk, _meta=SimpleNamespace(label_lower=FUTURE))
     before = Deadline.objects.count()
 
     clocks.transition_happened(

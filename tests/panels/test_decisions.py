@@ -29,10 +29,10 @@ def unchanged(referral):
     [
         ({"rationale": "  "}, "rationale", "Enter the rationale"),
         (
-            # The Student Safety Summit is not built: early help offers only the meeting.
-            {"level": "early_help", "pathway": "safety_summit"},
+            {"level": "early_help", "pathway": "school_assessment"},
             "pathway",
-            "That pathway does not fit universal / early help: choose School Partnership Meeting",
+            "That pathway does not fit universal / early help: choose Student Safety Summit or "
+            "School Partnership Meeting",
         ),
         (
             {"level": "below_threshold", "pathway": "beyond_referrals"},
@@ -123,6 +123,7 @@ def test_a_level_with_no_installed_pathway_is_refused_and_says_so(monkeypatch):
     from casework import pathways
 
     monkeypatch.delitem(pathways._pathways, "partnership_meeting")
+    monkeypatch.delitem(pathways._pathways, "safety_summit")
     referral = awaiting_panel()
     with pytest.raises(Incomplete) as refused:
         services.decision_record(
@@ -145,7 +146,8 @@ def test_a_pathway_that_does_not_fit_an_installed_levels_pathways_is_refused(ear
             **decision_args(referral, level="early_help", pathway="school_assessment"),
         )
     assert refused.value.problems["pathway"] == [
-        "That pathway does not fit universal / early help: choose School Partnership Meeting"
+        "That pathway does not fit universal / early help: choose Student Safety Summit or "
+        "School Partnership Meeting"
     ]
     assert unchanged(referral)
 
