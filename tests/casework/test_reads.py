@@ -25,6 +25,7 @@ from panels import services as panel_services
 from referrals import services
 from referrals.models import CaseAccessLog, SchoolReferral
 from referrals.risks import services as risk_services
+from safety_summits.summit import follow_up as summit_follow_up
 from school_assessments import services as sa_services
 from school_assessments.choices import Domain
 from school_assessments.models import SchoolAssessment
@@ -41,7 +42,6 @@ from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 from tests.panels.test_documents import approved
 from tests.referrals.factories import draft, submitted
 from tests.referrals.plan_factories import plan_with_actions
-from safety_summits.summit import follow_up as summit_follow_up
 from tests.safety_summits import factories as pm
 from tests.safety_summits import summit_factories as su
 from tests.school_assessments.factories import add_method, fill_domain, write_findings
