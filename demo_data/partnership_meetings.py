@@ -5,8 +5,8 @@
 - one held eight working days ago whose safety plan went out yesterday, late (its
   5-working-day clock met late), with its actions on the case plan.
 
-Both are led by the demo practitioner, in the demo team, decided by the North panel. (The
-Student Safety Summit, the other Early Help pathway, is not built yet.)"""
+Both are led by the demo practitioner, in the demo team, decided by the North panel (the
+Student Safety Summits are demo_data.safety_summits)."""
 
 import datetime as dt
 
@@ -18,7 +18,9 @@ from safety_summits import outcomes as meeting_outcomes
 from safety_summits import services as meeting_services
 
 
-def _decided(p, school, days_ago, *, then, answers):
+def decided(p, school, days_ago, *, then, answers, pathway="partnership_meeting", rationale=""):
+    """A referral of `school`, decided by the North panel `days_ago` working days ago for
+    an Early Help `pathway`, led by the demo practitioner."""
     dsl, fd, chair = p["dsl"], p["frontdoor"], p["chair"]
     draft = then(days_ago + 2, services.referral_start, school=school, by=dsl)
     draft = then(
@@ -45,8 +47,9 @@ def _decided(p, school, days_ago, *, then, answers):
         referral=r,
         by=chair,
         level="early_help",
-        pathway="partnership_meeting",
-        rationale="Early help: the school wants to understand the concerns about a peer group "
+        pathway=pathway,
+        rationale=rationale
+        or "Early help: the school wants to understand the concerns about a peer group "
         "and the park by the station with its partners, before they grow.",
         advice="Keep staff at the gate at home time until the meeting.",
         lead_practitioner=p["practitioner"],
@@ -54,14 +57,14 @@ def _decided(p, school, days_ago, *, then, answers):
         start_by=timezone.localdate(),
     )
     r.refresh_from_db()
-    return r.partnership_meetings.get()
+    return r
 
 
 def build(p, *, then, at, answers):
     lead, dsl = p["practitioner"], p["dsl"]
 
     # Scheduled for next week; the school has not written its pre-meeting document yet.
-    meeting = _decided(p, p["north"][1], 3, then=then, answers=answers)
+    meeting = decided(p, p["north"][1], 3, then=then, answers=answers).partnership_meetings.get()
     start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
     start += dt.timedelta(days=7)
     then(
@@ -76,7 +79,7 @@ def build(p, *, then, at, answers):
     )
 
     # Held eight working days ago; the safety plan went out yesterday, late.
-    meeting = _decided(p, p["north"][0], 14, then=then, answers=answers)
+    meeting = decided(p, p["north"][0], 14, then=then, answers=answers).partnership_meetings.get()
     held_on = at(9) - dt.timedelta(hours=1)
     meeting = then(
         13,

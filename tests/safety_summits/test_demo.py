@@ -29,3 +29,18 @@ def test_the_demo_has_a_meeting_waiting_and_one_whose_plan_went_out_late():
     assert sent.has_pre_meeting_document and sent.actions.filter(plan_action__isnull=False)
     clock = Deadline.objects.get(timescale__key="safety_plan_distributed", subject_id=sent.pk)
     assert clock.status == DeadlineStatus.MET and clock.on_time is False
+
+
+def test_the_demo_has_a_summit_being_planned_and_one_held_with_its_map_and_follow_up():
+    from safety_summits.summit.choices import SummitState as S
+    from safety_summits.summit.models import SafetySummit
+
+    call_command("demo", password="demo-password-1")
+    planning = SafetySummit.objects.get(state=S.PLANNED)
+    assert planning.schools.count() == 2 and planning.activities
+    held = SafetySummit.objects.get(state=S.REPORTED)
+    assert held.places.count() == 4 and held.turnouts.count() == 2
+    assert held.actions.filter(plan_action__isnull=False).count() == 2
+    assert held.responses.exclude(told_on=None).count() == 1
+    clock = Deadline.objects.get(timescale__key="safety_summit_held", subject_id=held.pk)
+    assert clock.status == DeadlineStatus.MET and clock.on_time

@@ -33,6 +33,7 @@ from accounts.models import (
 )
 from demo_data import partnership_meetings as partnership_meeting_demo
 from demo_data import plans
+from demo_data import safety_summits as safety_summit_demo
 from demo_data import school_assessments as school_assessment_demo
 from demo_data import self_assessments as demo_self_assessments
 from notifications.catalogue import seed_timescales
@@ -294,6 +295,7 @@ class Command(BaseCommand):
         plans.build(p, then=then, at=at, answers=ANSWERS)
         school_assessment_demo.build(p, then=then, at=at, answers=ANSWERS)
         partnership_meeting_demo.build(p, then=then, at=at, answers=ANSWERS)
+        safety_summit_demo.build(p, then=then, at=at, answers=ANSWERS)
 
     def _meetings(self, p, make, then, at):
         """A past North panel meeting with decisions and approved minutes, and the next one
