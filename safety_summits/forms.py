@@ -65,7 +65,7 @@ class WhenForm(VersionForm):
         data = super().clean()
         day = data.get("starts_on")
         if day is None and "starts_on" not in self.errors:
-            self.add_error("starts_on", "Enter the date of the meeting")
+            self.add_error("starts_on", f"Enter the {self.fields['starts_on'].label.lower()}")
         tz = timezone.get_current_timezone()
         if day and data.get("start_time"):
             data["starts_at"] = dt.datetime.combine(day, data["start_time"], tzinfo=tz)

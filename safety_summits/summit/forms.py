@@ -8,11 +8,26 @@ from django import forms
 from casework.forms import ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.choices import YEAR_GROUPS, year_groups_for
-from referrals.forms import _count
 from referrals.plans.forms import ActionForm
 from referrals.risks.forms import DateInputField
 from safety_summits.forms import WhenForm
 from safety_summits.summit.choices import Activity, Agency, PlaceKind, Question
+
+
+def _count(label):
+    """A number of young people: a whole number from 0, never a name."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=5000,
+        error_messages={
+            "invalid": f"{label}: enter a whole number, like 3",
+            "min_value": f"{label}: enter 0 or more (numbers cannot be negative)",
+            "max_value": f"{label}: enter 5000 or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "min": 0}),
+    )
 
 
 class _SchoolChoice(forms.TypedChoiceField):
@@ -119,6 +134,7 @@ class InviteeForm(VersionForm):
 
 class SummitWhenForm(_WithSchools, WhenForm):
     school_field = "host_school"
+    starts_on = DateInputField(label="Date of the summit", help_text="For example, 27 3 2027")
     format = None  # a summit is held in a place, never online
     place = forms.CharField(
         label="Where is it held?",
