@@ -21,6 +21,10 @@ from django.template.loader import render_to_string
 Start = Callable[..., None]  # start(referral=, decision=, by=)
 Stop = Callable[..., None]  # stop(referral=, by=, reason=)
 Card = Callable[[Any, Any], dict | None]  # card(referral, user) -> the card's context, or None
+# chronicle(referral) -> [(model, object id, entry)]: what the case's chronology shows of the
+# pathway's records beyond their transitions, each entry shown only to those who may read
+# the record (model, object id) it belongs to (referrals.chronology).
+Chronicle = Callable[[Any], list[tuple[Any, int, Any]]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Pathway:
     stop: Stop | None = None  # stops its open work, with the reason
     card_template: str = ""
     card: Card | None = None
+    chronicle: Chronicle | None = None
     nav: NavEntry | None = None
     urls: str = ""  # the app's URLconf module, included by config.urls while installed
     order: int = 100  # where it is listed to the panel, and in the navigation
@@ -127,6 +132,11 @@ def cards(referral, user) -> list[str]:
         if context is not None:
             shown.append(render_to_string(pathway.card_template, {**context, "referral": referral}))
     return shown
+
+
+def chronicles(referral) -> list[tuple[Any, int, Any]]:
+    """The entries every pathway adds to the case's chronology, each with its record."""
+    return [item for p in installed() if p.chronicle for item in p.chronicle(referral)]
 
 
 def navigation(roles) -> list[NavEntry]:

@@ -17,6 +17,12 @@ from referrals import services
 from safety_summits import outcomes as meeting_outcomes
 from safety_summits import services as meeting_services
 
+AGENDA = """1. Introductions; the terms of reference and information-sharing agreement
+2. The school's pre-meeting document: trends, peer groups and places
+3. Concerns and strengths, per peer group and per place
+4. Actions for the safety plan: what, who, by when
+5. When we meet again"""
+
 
 def decided(p, school, days_ago, *, then, answers, pathway="partnership_meeting", rationale=""):
     """A referral of `school`, decided by the North panel `days_ago` working days ago for
@@ -76,6 +82,7 @@ def build(p, *, then, at, answers):
         ends_at=start + dt.timedelta(hours=1, minutes=30),
         format="at_school",
         place="Library meeting room",
+        agenda=AGENDA,
     )
 
     # Held eight working days ago; the safety plan went out yesterday, late.
@@ -90,6 +97,7 @@ def build(p, *, then, at, answers):
         ends_at=held_on + dt.timedelta(minutes=45),
         format="online",
         place="Video call (link sent by email)",
+        agenda=AGENDA,
     )
     meeting = then(
         11,
@@ -144,6 +152,10 @@ def build(p, *, then, at, answers):
         attendees=[lead, dsl],
         other_attendees="PC Shah, Safer Schools officer; Sam Reid, youth worker",
         terms_agreed=True,
+        terms_version="Terms of reference and information-sharing agreement, version 2.1",
+        terms_agreed_on=timezone.localtime(held_on).date(),
+        terms_agreed_by="Everyone who attended: Children's Social Care, the school, the "
+        "police and the youth service",
         notes="Meet again in six weeks to review the plan.",
     )
     then(1, meeting_outcomes.meeting_distribute, meeting=meeting, by=lead)

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+
+from casework import pathways
 from referrals.models import LinkedChild
 from referrals.services import CONTENT_FIELDS
 
@@ -41,16 +44,25 @@ def _label(name):
 
 
 def chronology(referral, user):
-    """What `user` may read of the case's story: a record's transitions only if they may
-    read the record (a School Assessment's, for a DSL, once it is shared)."""
+    """What `user` may read of the case's story: a record's transitions, and what its
+    pathway adds of it (a partnership meeting's reschedules), only if they may read the
+    record (a School Assessment's, for a DSL, once it is shared)."""
     from referrals.selectors import readable_subjects
 
     entries = []
     records = list(referral.transition_records.select_related("by", "content_type"))
-    readable = readable_subjects(user, {(r.content_type_id, r.object_id) for r in records})
+    added = [
+        (ContentType.objects.get_for_model(model).pk, object_id, entry)
+        for model, object_id, entry in pathways.chronicles(referral)
+    ]
+    readable = readable_subjects(
+        user,
+        {(r.content_type_id, r.object_id) for r in records} | {(t, i) for t, i, _ in added},
+    )
     for record in records:
         if (record.content_type_id, record.object_id) in readable:
             entries.append(Entry(record.at, record.by, _title(record), record.reason))
+    entries.extend(entry for type_id, object_id, entry in added if (type_id, object_id) in readable)
     versions = list(
         referral.history.select_related("history_user").order_by("history_date", "history_id")
     )

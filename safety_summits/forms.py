@@ -31,6 +31,17 @@ def _time(label):
     )
 
 
+def _agenda(label, *, rows):
+    field = _text(
+        label,
+        rows=rows,
+        hint="What the meeting will cover, in order. Everyone invited can read it on the "
+        "meeting's page. Never name children: use case-system identifiers or initials.",
+    )
+    field.error_messages["max_length"] = "The agenda must be 5000 characters or fewer"
+    return field
+
+
 class WhenForm(VersionForm):
     starts_on = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2027")
     start_time = _time("Start time")
@@ -47,6 +58,7 @@ class WhenForm(VersionForm):
         validators=[plain_text],
         error_messages={"required": "Enter the room at the school, or the link to join online"},
     )
+    agenda = _agenda("Agenda (optional)", rows=6)
 
     def _clean_time(self, name):
         value = (self.cleaned_data.get(name) or "").strip()
@@ -76,6 +88,10 @@ class WhenForm(VersionForm):
 
 class RescheduleForm(WhenForm):
     reason = free_text("Why is the meeting moving?", max_length=3000, rows=3)
+
+
+class AgendaForm(VersionForm):
+    agenda = _agenda("Agenda", rows=10)
 
 
 class CancelForm(ReasonForm):
@@ -133,7 +149,25 @@ class MeetingActionForm(VersionForm, ActionForm):
     due_on = DateInputField(label="Due date", help_text="For example, 27 3 2027")
 
 
+class RecordedElsewhere(forms.Field):
+    """A form field with no input of its own: it names the place on the page where a
+    service's refusal about something recorded on another page is shown."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, label):
+        super().__init__(label=label, required=False)
+
+    def clean(self, value):
+        return None
+
+
 class HoldForm(VersionForm):
+    # No inputs: the places on the page where a refusal about what is recorded on the
+    # record page (peer groups and places, actions) is shown, so the error summary links
+    # to them (casework.errors.show_on_form puts a problem on a field of its name).
+    discussions = RecordedElsewhere(label="Peer groups and places")
+    actions = RecordedElsewhere(label="Actions")
     attendees = forms.TypedMultipleChoiceField(
         label="Who attended, with an account",
         coerce=int,
@@ -149,9 +183,29 @@ class HoldForm(VersionForm):
         "youth workers.",
     )
     terms_agreed = forms.BooleanField(
-        label="The terms of reference and the information-sharing agreement were agreed at "
-        "the start of the meeting",
+        label="The attendees agreed to work under the terms of reference and the "
+        "information-sharing agreement",
         required=False,
+    )
+    terms_version = forms.CharField(
+        label="Version of the terms of reference and information-sharing agreement",
+        max_length=100,
+        required=False,
+        validators=[plain_text],
+        help_text="As it is named on the documents, for example “Version 2.1, March 2026”.",
+        error_messages={"max_length": "Enter the version in 100 characters or fewer"},
+    )
+    terms_agreed_on = DateInputField(
+        label="Date the terms were agreed",
+        help_text="The day of the meeting, or the day they were agreed before it. For "
+        "example, 27 3 2026",
+    )
+    terms_agreed_by = _text(
+        "Who agreed the terms",
+        max_length=2000,
+        rows=3,
+        hint="Names and organisations, for example “Everyone who attended” or “Lee "
+        "Practitioner (Children's Social Care), Dana Lead (the school), PC Shah (police)”.",
     )
     notes = _text("Notes of the meeting", max_length=10000, rows=8)
     without_document_reason = _text(

@@ -60,6 +60,7 @@ class SchoolPartnershipMeeting(ConcurrentTransitionMixin, models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     format = models.CharField(max_length=20, choices=Format.choices, blank=True)
     place = models.CharField("place or link", max_length=500, blank=True, validators=[plain_text])
+    agenda = _text("agenda", 5000)
 
     # The pre-meeting document, by the school's DSLs
     pre_trends = _text("trends and themes affecting students")
@@ -77,6 +78,15 @@ class SchoolPartnershipMeeting(ConcurrentTransitionMixin, models.Model):
     terms_agreed = models.BooleanField(
         "terms of reference and information-sharing agreement agreed", default=False
     )
+    # Which terms of reference and information-sharing agreement the attendees work under.
+    terms_version = models.CharField(
+        "version of the terms of reference and information-sharing agreement",
+        max_length=100,
+        blank=True,
+        validators=[plain_text],
+    )
+    terms_agreed_on = models.DateField("date the terms were agreed", null=True, blank=True)
+    terms_agreed_by = _text("who agreed the terms (names and organisations)", 2000)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     other_attendees = _text("other attendees (name, role, organisation)", 2000)
     without_document_reason = _text("why it was held without the pre-meeting document", 2000)

@@ -154,6 +154,27 @@ def item_remove(
     )
 
 
+def _terms_problems(version: str, agreed_on: dt.date | None, agreed_by: str) -> dict:
+    problems = {}
+    if not version:
+        problems["terms_version"] = [
+            "Enter the version of the terms of reference and information-sharing agreement"
+        ]
+    elif len(version) > 100:
+        problems["terms_version"] = ["Enter the version in 100 characters or fewer"]
+    if agreed_on is None:
+        problems["terms_agreed_on"] = ["Enter the date the terms were agreed"]
+    elif agreed_on > timezone.localdate():
+        problems["terms_agreed_on"] = [
+            "The date the terms were agreed must be today or in the past"
+        ]
+    if not agreed_by:
+        problems["terms_agreed_by"] = ["Enter who agreed the terms: their names and organisations"]
+    elif len(agreed_by) > 2000:
+        problems["terms_agreed_by"] = ["Enter who agreed the terms in 2000 characters or fewer"]
+    return problems
+
+
 def meeting_hold(
     *,
     meeting: SchoolPartnershipMeeting,
@@ -161,15 +182,21 @@ def meeting_hold(
     attendees: list,
     other_attendees: str = "",
     terms_agreed: bool = False,
+    terms_version: str = "",
+    terms_agreed_on: dt.date | None = None,
+    terms_agreed_by: str = "",
     notes: str = "",
     without_document_reason: str = "",
     expected_version: int | None = None,
-):
-    """scheduled -> held, once it has taken place: attendance, the agreed terms of reference
-    and information-sharing agreement, what it found and agreed. Without the school's
-    pre-meeting document only with a recorded reason. Its actions become the case plan
-    (the plan-agreed clock starts); the safety-plan clock starts."""
+) -> SchoolPartnershipMeeting:
+    """scheduled -> held, once it has taken place: attendance, the terms of reference and
+    information-sharing agreement the attendees work under (which version, agreed when and
+    by whom), what it found and agreed. Without the school's pre-meeting document only with
+    a recorded reason. Its actions become the case plan (the plan-agreed clock starts); the
+    safety-plan clock starts."""
     eligible = {person.pk for person in attendee_choices(meeting.referral)}
+    terms_version = (terms_version or "").strip()
+    terms_agreed_by = (terms_agreed_by or "").strip()
 
     def check(current):
         problems = {}
@@ -183,6 +210,7 @@ def meeting_hold(
             problems["terms_agreed"] = [
                 "Confirm the terms of reference and information-sharing agreement were agreed"
             ]
+        problems.update(_terms_problems(terms_version, terms_agreed_on, terms_agreed_by))
         if not current.has_pre_meeting_document and not (without_document_reason or "").strip():
             problems["without_document_reason"] = [
                 "The school has not completed its pre-meeting document: say why the meeting "
@@ -196,6 +224,9 @@ def meeting_hold(
             raise Incomplete("The meeting cannot be marked held yet", problems)
         current.held_at = timezone.now()
         current.terms_agreed = True
+        current.terms_version = terms_version
+        current.terms_agreed_on = terms_agreed_on
+        current.terms_agreed_by = terms_agreed_by
         current.other_attendees = (other_attendees or "").strip()
         current.notes = (notes or "").strip()
         current.without_document_reason = (

@@ -3,8 +3,11 @@ one, led by the decision's lead (or the case's), in the decision's transaction; 
 for another pathway, or the case ending, stops one still open; the case page shows it to
 those who may see it. (The Student Safety Summit is safety_summits.summit.pathway.)"""
 
+from django.utils import timezone
+
 from casework import pathways
 from safety_summits import services
+from safety_summits.models import DateChange, SchoolPartnershipMeeting
 from safety_summits.selectors import meeting_for_case
 
 
@@ -28,6 +31,32 @@ def card(referral, user) -> dict | None:
     return {"meeting": meeting} if meeting else None
 
 
+def chronicle(referral) -> list:
+    """A meeting's reschedules, for the case's chronology (an edit, not a transition, so
+    its transition records do not show them): when it was to be, when it is now, why and
+    who moved it."""
+    from referrals.chronology import Entry
+
+    def when(moment):
+        return f"{timezone.localtime(moment):%A %-d %B %Y, %H:%M}"
+
+    changes = DateChange.objects.filter(meeting__referral=referral).select_related("by")
+    return [
+        (
+            SchoolPartnershipMeeting,
+            change.meeting_id,
+            Entry(
+                change.at,
+                change.by,
+                "School partnership meeting: Rescheduled",
+                change.reason,
+                details=[f"Was {when(change.was_starts_at)}", f"Now {when(change.starts_at)}"],
+            ),
+        )
+        for change in changes
+    ]
+
+
 PARTNERSHIP_MEETING = pathways.Pathway(
     app="safety_summits",
     key="partnership_meeting",
@@ -37,6 +66,7 @@ PARTNERSHIP_MEETING = pathways.Pathway(
     stop=stop,
     card_template="safety_summits/_case_card.html",
     card=card,
+    chronicle=chronicle,
     nav=pathways.NavEntry(
         label="Partnership meetings",
         url_name="partnership_meeting_list",

@@ -34,6 +34,7 @@ def offers(user, meeting) -> dict:
         "may_schedule": runner and state == M.PLANNED,
         "may_reschedule": runner and state == M.SCHEDULED,
         "may_cancel": runner and state in BEFORE_STATES,
+        "may_change_agenda": runner and state in BEFORE_STATES,
         "may_record": runner and state == M.SCHEDULED,
         "may_distribute": runner and state == M.HELD,
         "may_prepare": may_prepare(user, meeting) and state in BEFORE_STATES,

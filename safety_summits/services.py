@@ -117,9 +117,11 @@ def _check_when(starts_at, ends_at, fmt, place):
         raise Incomplete("The meeting cannot be scheduled yet", problems)
 
 
-def _set_when(current, starts_at, ends_at, fmt, place):
+def _set_when(current, starts_at, ends_at, fmt, place, agenda=None):
     current.starts_at, current.ends_at = starts_at, ends_at
     current.format, current.place = fmt, place.strip()
+    if agenda is not None:
+        current.agenda = agenda.strip()
     clean(current)
 
 
@@ -131,10 +133,12 @@ def meeting_schedule(
     ends_at: dt.datetime | None,
     format: str,
     place: str,
+    agenda: str | None = None,
     expected_version: int | None = None,
-):
-    """planned -> scheduled: the date, online or at the school, and where. The case is now
-    in progress; the school's DSLs are asked for the pre-meeting document."""
+) -> SchoolPartnershipMeeting:
+    """planned -> scheduled: the date, online or at the school, and where, and the agenda
+    (None keeps the one written before). The case is now in progress; the school's DSLs are
+    asked for the pre-meeting document."""
     _check_when(starts_at, ends_at, format, place)
 
     def after(current):
@@ -148,7 +152,8 @@ def meeting_schedule(
             body=f"The meeting is on {_when(current)}. Designated safeguarding leads: "
             "complete the pre-meeting document before it (trends and themes, peer groups by "
             "identifiers or initials only, places and online spaces, what the school has "
-            "tried, strengths).",
+            "tried, strengths)."
+            + (" The agenda is on the meeting's page." if current.agenda else ""),
             url=current.get_absolute_url(),
             kind="meeting",
         )
@@ -159,7 +164,7 @@ def meeting_schedule(
         by=by,
         reason="Meeting scheduled",
         expected_version=expected_version,
-        before=lambda current: _set_when(current, starts_at, ends_at, format, place),
+        before=lambda current: _set_when(current, starts_at, ends_at, format, place, agenda),
         after=after,
     )
 
@@ -173,10 +178,12 @@ def meeting_reschedule(
     format: str,
     place: str,
     reason: str,
+    agenda: str | None = None,
     expected_version: int | None = None,
-):
-    """A scheduled meeting moves, with the reason; the invitees are told. An edit with its
-    own record (DateChange), not a transition: the meeting-held clock keeps running."""
+) -> SchoolPartnershipMeeting:
+    """A scheduled meeting moves, with the reason (and its agenda, unless None); the invitees
+    are told. An edit with its own record (DateChange), not a transition: the meeting-held
+    clock keeps running."""
     reason = require_reason(reason, message="Enter why the meeting is rescheduled")
     _check_when(starts_at, ends_at, format, place)
 
@@ -193,7 +200,7 @@ def meeting_reschedule(
             reason=reason,
             by=by,
         )
-        _set_when(current, starts_at, ends_at, format, place)
+        _set_when(current, starts_at, ends_at, format, place, agenda)
 
     with transaction.atomic():
         current = edit(
@@ -214,9 +221,48 @@ def meeting_reschedule(
     return current
 
 
+def agenda_save(
+    *, meeting: SchoolPartnershipMeeting, by, agenda: str, expected_version: int | None = None
+) -> SchoolPartnershipMeeting:
+    """The meeting's agenda, before it is held, on its own (no date moves). Once the meeting
+    is scheduled the invitees are told it changed."""
+    agenda = (agenda or "").strip()
+
+    def check(by, current):
+        check_runner(by, current)
+        if current.state not in BEFORE_STATES:
+            raise NotAllowed(
+                f"A meeting that is “{current.get_state_display()}” cannot have its agenda changed."
+            )
+
+    def write(current):
+        current.agenda = agenda
+        clean(current)
+
+    with transaction.atomic():
+        current = edit(
+            meeting,
+            by=by,
+            change=write,
+            reason="agenda changed",
+            expected_version=expected_version,
+            check=check,
+        )
+        if current.state == M.SCHEDULED:
+            notify_people(
+                user_ids=_invitees(current),
+                title="The agenda of the School Partnership Meeting for "
+                f"{current.referral.school.name} has changed",
+                body=f"The meeting is on {_when(current)}. Read the agenda on the meeting's page.",
+                url=current.get_absolute_url(),
+                kind="meeting",
+            )
+    return current
+
+
 def meeting_cancel(
     *, meeting: SchoolPartnershipMeeting, by, reason: str, expected_version: int | None = None
-):
+) -> SchoolPartnershipMeeting:
     """planned or scheduled -> cancelled, with the reason; its clock is cancelled and the
     invitees are told."""
     reason = require_reason(reason, message="Enter why the meeting is cancelled")

@@ -12,6 +12,7 @@ urlpatterns = [
     path(P, views.meeting_detail, name="partnership_meeting_detail"),
     path(P + "schedule/", views.meeting_schedule, name="partnership_meeting_schedule"),
     path(P + "reschedule/", views.meeting_reschedule, name="partnership_meeting_reschedule"),
+    path(P + "agenda/", views.meeting_agenda, name="partnership_meeting_agenda"),
     path(P + "cancel/", views.meeting_cancel, name="partnership_meeting_cancel"),
     path(P + "pre-meeting/", views.meeting_pre_meeting, name="partnership_meeting_pre_meeting"),
     path(P + "record/", views.meeting_record, name="partnership_meeting_record"),

@@ -14,7 +14,9 @@ from casework.errors import CaseError
 from casework.pages import on_valid_post
 from referrals.plans.selectors import action_owner_choices
 from safety_summits import outcomes, permissions, services
+from safety_summits.choices import MeetingState
 from safety_summits.forms import (
+    AgendaForm,
     CancelForm,
     DiscussionForm,
     HoldForm,
@@ -88,7 +90,12 @@ def _page(request, meeting, form, *, title, template="safety_summits/form.html",
 def _when_initial(meeting):
     from django.utils import timezone
 
-    initial = {"version": meeting.version, "format": meeting.format, "place": meeting.place}
+    initial = {
+        "version": meeting.version,
+        "format": meeting.format,
+        "place": meeting.place,
+        "agenda": meeting.agenda,
+    }
     if meeting.starts_at:
         start = timezone.localtime(meeting.starts_at)
         initial.update(starts_on=start.date(), start_time=f"{start:%H:%M}")
@@ -103,6 +110,7 @@ def _when(data):
         "ends_at": data.get("ends_at"),
         "format": data["format"],
         "place": data["place"],
+        "agenda": data["agenda"],
         "expected_version": data["version"],
     }
 
@@ -138,6 +146,30 @@ def meeting_reschedule(request, pk):
         then=meeting.get_absolute_url(),
     )
     return done or _page(request, meeting, form, title="Reschedule the meeting")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_agenda(request, pk):
+    meeting = _runner(request, pk)
+    form = AgendaForm(
+        request.POST or None, initial={"version": meeting.version, "agenda": meeting.agenda}
+    )
+    done = on_valid_post(
+        request,
+        form,
+        lambda data: services.agenda_save(
+            meeting=meeting,
+            by=request.user,
+            agenda=data["agenda"],
+            expected_version=data["version"],
+        ),
+        done="The agenda is saved."
+        if meeting.state == MeetingState.PLANNED
+        else "The agenda is saved. The invitees have been told it changed.",
+        then=meeting.get_absolute_url(),
+    )
+    return done or _page(request, meeting, form, title="Agenda")
 
 
 @login_required
@@ -274,6 +306,9 @@ def meeting_hold(request, pk):
             attendees=data["attendees"],
             other_attendees=data["other_attendees"],
             terms_agreed=data["terms_agreed"],
+            terms_version=data["terms_version"],
+            terms_agreed_on=data["terms_agreed_on"],
+            terms_agreed_by=data["terms_agreed_by"],
             notes=data["notes"],
             without_document_reason=data["without_document_reason"],
             expected_version=data["version"],

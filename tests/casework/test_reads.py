@@ -476,6 +476,7 @@ VISITS: dict[str, list[Visit]] = {
     "partnership_meeting_detail": [PM(), PM("dsl"), HELD_PM()],
     "partnership_meeting_schedule": [PM()],
     "partnership_meeting_reschedule": [PM()],
+    "partnership_meeting_agenda": [PM()],
     "partnership_meeting_cancel": [PM()],
     "partnership_meeting_pre_meeting": [PM("dsl")],
     "partnership_meeting_record": [PM()],

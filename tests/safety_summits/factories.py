@@ -126,6 +126,9 @@ def held(meeting, time_machine, **changes):
         "attendees": [people["practitioner"], people["dsl"]],
         "other_attendees": "PC Shah, Safer Schools officer, police",
         "terms_agreed": True,
+        "terms_version": "Version 2.1, March 2026",
+        "terms_agreed_on": timezone.localdate(),
+        "terms_agreed_by": "Everyone who attended",
         "notes": "Agreed to meet again in six weeks.",
         **changes,
     }

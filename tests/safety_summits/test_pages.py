@@ -129,6 +129,11 @@ def test_the_lead_records_the_meeting_and_marks_it_held(client, time_machine):
             "version": current.version,
             "attendees": [meeting.people["practitioner"].pk, meeting.people["dsl"].pk],
             "terms_agreed": "on",
+            "terms_version": "2.1",
+            "terms_agreed_on_day": meeting.starts_at.day,
+            "terms_agreed_on_month": meeting.starts_at.month,
+            "terms_agreed_on_year": meeting.starts_at.year,
+            "terms_agreed_by": "Everyone who attended",
             "notes": "Meet again in six weeks.",
         },
     )
