@@ -3,10 +3,9 @@ one, led by the decision's lead (or the case's), in the decision's transaction; 
 for another pathway, or the case ending, stops one still open; the case page shows it to
 those who may see it. (The Student Safety Summit is safety_summits.summit.pathway.)"""
 
-from django.utils import timezone
-
 from casework import pathways
 from safety_summits import services
+from safety_summits.chronicle import reschedules
 from safety_summits.models import DateChange, SchoolPartnershipMeeting
 from safety_summits.selectors import meeting_for_case
 
@@ -32,29 +31,13 @@ def card(referral, user) -> dict | None:
 
 
 def chronicle(referral) -> list:
-    """A meeting's reschedules, for the case's chronology (an edit, not a transition, so
-    its transition records do not show them): when it was to be, when it is now, why and
-    who moved it."""
-    from referrals.chronology import Entry
-
-    def when(moment):
-        return f"{timezone.localtime(moment):%A %-d %B %Y, %H:%M}"
-
-    changes = DateChange.objects.filter(meeting__referral=referral).select_related("by")
-    return [
-        (
-            SchoolPartnershipMeeting,
-            change.meeting_id,
-            Entry(
-                change.at,
-                change.by,
-                "School partnership meeting: Rescheduled",
-                change.reason,
-                details=[f"Was {when(change.was_starts_at)}", f"Now {when(change.starts_at)}"],
-            ),
-        )
-        for change in changes
-    ]
+    """A meeting's reschedules, for the case's chronology."""
+    return reschedules(
+        SchoolPartnershipMeeting,
+        DateChange.objects.filter(meeting__referral=referral).select_related("by"),
+        title="School partnership meeting: Rescheduled",
+        record_of=lambda change: change.meeting_id,
+    )
 
 
 PARTNERSHIP_MEETING = pathways.Pathway(

@@ -10,7 +10,7 @@ from casework.validators import plain_text
 from referrals.choices import YEAR_GROUPS, year_groups_for
 from referrals.plans.forms import ActionForm
 from referrals.risks.forms import DateInputField
-from safety_summits.forms import WhenForm
+from safety_summits.forms import RecordedElsewhere, WhenForm
 from safety_summits.summit.choices import Activity, Agency, PlaceKind, Question
 
 
@@ -269,6 +269,11 @@ class SummitActionForm(_WithSchools, VersionForm, ActionForm):
 
 
 class SummitHoldForm(VersionForm):
+    # Where a refusal about the record of the day (made on the record page) is shown, so
+    # the error summary links to it (as the partnership meeting's HoldForm).
+    turnouts = RecordedElsewhere(label="Young people counted")
+    places = RecordedElsewhere(label="The safety map and what young people said")
+    actions = RecordedElsewhere(label="Next steps")
     attended = forms.TypedMultipleChoiceField(
         label="Which invited practitioners came?",
         coerce=int,

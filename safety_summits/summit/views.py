@@ -417,6 +417,37 @@ def summit_remove(request, pk, kind, item_pk):
     return redirect("safety_summit_record", pk=summit.pk)
 
 
+def _many(count, word, plural=None):
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _so_far(form, content):
+    """The hold page's summary of the record of the day, each part where its refusal shows."""
+    answers = sum(len(said) for _, said in content["voices"])
+    return [
+        (
+            form["turnouts"],
+            f"{_many(content['young_people'], 'young person', 'young people')} from "
+            f"{_many(len(content['turnouts']), 'school')}.",
+            "turnout-form",
+            "Count the young people of a school",
+        ),
+        (
+            form["places"],
+            f"{_many(len(content['places']), 'place')} on the safety map; "
+            f"{_many(answers, 'thing', 'things')} young people said.",
+            "place-form",
+            "Add a place, or what young people said",
+        ),
+        (
+            form["actions"],
+            f"{_many(len(content['actions']), 'next step')}: they join the case plan.",
+            "action-form",
+            "Add a next step",
+        ),
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def summit_hold(request, pk):
@@ -440,13 +471,15 @@ def summit_hold(request, pk):
         done="The summit is recorded as held and its next steps are on the case plan. Keep "
         "“you said, we did” up to date, and share the report with the schools.",
     )
+    content = summit_content(summit, request.user)
     return done or _form_page(
         request,
         summit,
         form,
         title="Mark the summit held",
         template="safety_summits/summit/hold.html",
-        **summit_content(summit, request.user),
+        so_far=_so_far(form, content),
+        **content,
     )
 
 

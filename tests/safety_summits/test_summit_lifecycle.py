@@ -388,3 +388,25 @@ def test_the_lead_sends_the_case_back_to_its_panel_recommending_a_school_assessm
     assert again.referred_back_by == people["practitioner"]
     with pytest.raises(NotAllowed):
         follow_up.refer_back(summit=again, by=people["practitioner"], reason="again")
+
+
+def test_the_case_history_shows_a_summits_reschedule():
+    from referrals.chronology import chronology
+
+    summit = scheduled_summit()
+    people = summit.people
+    services.summit_reschedule(
+        summit=summit,
+        by=people["practitioner"],
+        place="The library",
+        host_school=summit.referral.school,
+        reason="Exams in the sports hall",
+        **when(days=8, hour=13),
+    )
+    entry = next(
+        e
+        for e in chronology(summit.referral, people["dsl"])
+        if e.title == "Student Safety Summit: Rescheduled"
+    )
+    assert entry.who == people["practitioner"] and entry.reason == "Exams in the sports hall"
+    assert entry.details[1].startswith("Now ")

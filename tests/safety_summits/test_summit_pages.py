@@ -269,3 +269,17 @@ def test_the_summits_list_is_paginated_with_constant_queries(
         page_two = client.get("/safety-summits/?page=2").content.decode()
     assert page_two.count("Student Safety Summit</span></a>") == 2
     assert client.get("/safety-summits/?page=nonsense").status_code == 200
+
+
+def test_a_summit_held_without_its_record_links_to_each_missing_part(client, time_machine):
+    summit = scheduled_summit()
+    time_machine.move_to(summit.ends_at + dt.timedelta(hours=1), tick=False)
+    client.force_login(summit.people["practitioner"])
+    page = client.post(
+        _url("safety_summit_hold", summit),
+        {"version": summit.version, "other_attendees": "A youth worker"},
+    ).content.decode()
+    for field in ("turnouts", "places", "actions"):
+        assert f'href="#id_{field}"' in page and f'id="id_{field}"' in page
+    assert "Record how many young people took part" in page
+    assert SafetySummit.objects.get(pk=summit.pk).state == S.SCHEDULED
