@@ -195,6 +195,18 @@ def school_invite(
     return current
 
 
+def _withdrawn(current, user_ids, *, title, without):
+    """A withdrawn invitation to a scheduled summit is told, without a link: they may no
+    longer open it."""
+    if current.state == S.SCHEDULED and user_ids:
+        notify_people(
+            user_ids=user_ids,
+            title=title,
+            body=f"The summit on {when_words(current)} goes ahead without {without}.",
+            kind="meeting",
+        )
+
+
 def school_uninvite(
     *, summit: SafetySummit, by, school_id: int, expected_version: int | None = None
 ) -> SafetySummit:
@@ -206,14 +218,26 @@ def school_uninvite(
             raise NotAllowed("The summit's record counts that school: it stays invited.")
         current.schools.remove(school_id)
 
-    return edit(
-        summit,
-        by=by,
-        change=remove,
-        reason="a school's invitation withdrawn",
-        expected_version=expected_version,
-        check=_check_planning,
-    )
+    with transaction.atomic():
+        current = edit(
+            summit,
+            by=by,
+            change=remove,
+            reason="a school's invitation withdrawn",
+            expected_version=expected_version,
+            check=_check_planning,
+        )
+        school = School.objects.get(pk=school_id)
+        dsls = SchoolMembership.objects.filter(school_id=school_id).values_list(
+            "user_id", flat=True
+        )
+        _withdrawn(
+            current,
+            list(dsls),
+            title=f"{school.name} is no longer invited to the Student Safety Summit",
+            without=school.name,
+        )
+    return current
 
 
 def invitee_add(
@@ -267,21 +291,34 @@ def invitee_add(
 def invitee_remove(
     *, summit: SafetySummit, by, invitee_id: int, expected_version: int | None = None
 ) -> SafetySummit:
+    removed = []
+
     def remove(current):
-        row = current.invitees.filter(pk=invitee_id).first()
+        row = current.invitees.filter(pk=invitee_id).select_related("user").first()
         if row is None:
             raise NotAllowed("That person is not invited to this summit.")
+        removed.append(row)
         row._history_user = by
         row.delete()
 
-    return edit(
-        summit,
-        by=by,
-        change=remove,
-        reason="an invitation withdrawn",
-        expected_version=expected_version,
-        check=_check_planning,
-    )
+    with transaction.atomic():
+        current = edit(
+            summit,
+            by=by,
+            change=remove,
+            reason="an invitation withdrawn",
+            expected_version=expected_version,
+            check=_check_planning,
+        )
+        row = removed[0]
+        if row.user_id:
+            _withdrawn(
+                current,
+                [row.user_id],
+                title="You are no longer invited to the Student Safety Summit",
+                without="you",
+            )
+    return current
 
 
 # --- the date ----------------------------------------------------------------------------

@@ -410,3 +410,19 @@ def test_the_case_history_shows_a_summits_reschedule():
     )
     assert entry.who == people["practitioner"] and entry.reason == "Exams in the sports hall"
     assert entry.details[1].startswith("Now ")
+
+
+def test_a_withdrawn_invitation_to_a_scheduled_summit_is_told_without_a_link():
+    summit = scheduled_summit()
+    people = summit.people
+    lead, other = people["practitioner"], people["other_school"]
+    summit = services.school_uninvite(summit=summit, by=lead, school_id=other.pk)
+    told = Notification.objects.get(user=people["other_dsl"], title__contains="no longer")
+    assert told.url == "" and other.name in told.title
+    assert not summit.schools.filter(pk=other.pk).exists()
+    invitee = summit.invitees.get(user=people["dsl"])
+    summit = services.invitee_remove(summit=summit, by=lead, invitee_id=invitee.pk)
+    told = Notification.objects.get(user=people["dsl"], title__startswith="You are no longer")
+    assert told.url == ""
+    with pytest.raises(NotAllowed):
+        services.school_uninvite(summit=summit, by=lead, school_id=summit.referral.school_id)
