@@ -145,22 +145,24 @@ def summit_schools(request, pk):
     every school)."""
     summit = _runner(request, pk)
     form = SchoolSearchForm(request.POST or None, initial={"version": summit.version})
+    query = (request.POST.get("query") or "").strip()
     matches = []
-    if request.method == "POST" and form.is_valid():
-        query = form.cleaned_data["query"].strip()
+    if query:
         found = School.objects.filter(authority_id=summit.referral.school.authority_id).filter(
             Q(name__icontains=query) | Q(urn=query)
         )
         matches = list(found.order_by("name")[: SCHOOL_MATCHES + 1])
-        form.fields["school"].choices = [(s.pk, str(s)) for s in matches[:SCHOOL_MATCHES]]
+    # The matches are the choices, so a school picked from them is valid.
+    form.fields["school"].choices = [(s.pk, str(s)) for s in matches[:SCHOOL_MATCHES]]
+    if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("school")
         school = next((s for s in matches if s.pk == chosen), None)
         if school is None and len(matches) == 1:
             school = matches[0]
         if not matches:
             form.add_error("query", "No school or college of this local authority matches that")
-        elif school is None and chosen:
-            form.add_error("school", "Choose a school from the list")
+        elif school is None and request.POST.get("picking") == "yes":
+            form.add_error("school", "Choose the school or college to invite")
         elif school is not None:
             try:
                 services.school_invite(
@@ -171,8 +173,6 @@ def summit_schools(request, pk):
                 )
             except CaseError as exc:
                 show_on_form(form, exc)
-                if "school" in form.errors:
-                    form.errors["query"] = form.errors.pop("school")
             else:
                 messages.success(request, f"{school.name} is invited.")
                 return redirect("safety_summit_schools", pk=summit.pk)

@@ -98,9 +98,18 @@ def test_planning_and_inviting_through_the_pages(client):
     assert "Which school or college?" in several and "Hillside Primary" in several
     nothing = client.post(url, {"version": summit.version, "query": "Nowhere"}).content.decode()
     assert 'href="#id_query"' in nothing and "No school or college" in nothing
+    unpicked = client.post(url, {"version": summit.version, "query": "Hillside"}).content.decode()
+    assert "There is a problem" not in unpicked  # a first search shows the choices only
+    unchosen = client.post(url, {"version": summit.version, "query": "Hillside", "picking": "yes"})
+    assert 'href="#id_school_0"' in unchosen.content.decode()
     one = client.post(url, {"version": summit.version, "query": "Hillside Academy"})
     assert one.status_code == 302
     assert summit.schools.filter(name="Hillside Academy").exists()
+    primary = summit.schools.model.objects.get(name="Hillside Primary")
+    version = SafetySummit.objects.get(pk=summit.pk).version
+    picked = client.post(url, {"version": version, "query": "Hillside", "school": primary.pk})
+    assert picked.status_code == 302
+    assert summit.schools.filter(pk=primary.pk).exists()
     invite = client.post(
         _url("safety_summit_invitees", summit),
         {"version": SafetySummit.objects.get(pk=summit.pk).version, "agency": "youth_work"},
