@@ -76,7 +76,10 @@ def case_ended(*, case, at, reason):
 def keep_next_due(case):
     """Write the case's soonest running due time on the case row (and the instance), when its
     app asked for it (cases.register(next_due_field=...)). An update, not a save: no history
-    and no version, since no answer changed."""
+    and no version, since no answer changed. It orders lists only (each row's deadlines are
+    read from the deadlines themselves); two transactions moving clocks of one case's
+    different records at the same moment can leave it missing the other's until the case's
+    next clock moves."""
     name = cases.next_due_field(case)
     if name is None:
         return

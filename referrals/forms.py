@@ -264,19 +264,21 @@ class ReferralFilterForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose open work, closed or all"},
     )
-    state = forms.MultipleChoiceField(
-        label="Status",
-        choices=ReferralState.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "There is no status called “%(value)s”"},
-    )
     school = forms.TypedChoiceField(
         label="School",
         coerce=int,
         empty_value=None,
         required=False,
         error_messages={"invalid_choice": "Choose a school from the list"},
+    )
+
+    state = forms.MultipleChoiceField(
+        label="Status",
+        choices=ReferralState.choices,
+        required=False,
+        help_text="A closed status shows when Cases is Closed or All",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "There is no status called “%(value)s”"},
     )
 
     def __init__(self, query, *, schools, chosen_school=None):
