@@ -14,6 +14,7 @@ from django.db.models import Q
 
 _visible_to: dict[str, Callable] = {}  # model label -> f(user) -> queryset of that model
 _facts: dict[str, Callable] = {}  # model label -> f(case) -> CaseFacts
+_next_due: dict[str, str] = {}  # model label -> the case's field for its soonest due time
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,21 @@ class CaseFacts:
     url: str  # the case page
 
 
-def register(model, *, visible_to: Callable, facts: Callable) -> None:
-    """Called by a case app's AppConfig.ready(): who may read its cases, and each case's
-    facts."""
+def register(
+    model, *, visible_to: Callable, facts: Callable, next_due_field: str | None = None
+) -> None:
+    """Called by a case app's AppConfig.ready(): who may read its cases, each case's facts,
+    and optionally the field on the case that clocks keep at its soonest running due time
+    (so its lists can sort by urgency on an index)."""
     label = model._meta.label_lower
     _visible_to[label] = visible_to
     _facts[label] = facts
+    if next_due_field:
+        _next_due[label] = next_due_field
+
+
+def next_due_field(case) -> str | None:
+    return _next_due.get(case._meta.label_lower)
 
 
 def facts(case) -> CaseFacts:

@@ -7,6 +7,7 @@ never disagree with the state of the record it watches."""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Min
 from django.utils import timezone
 
 from notifications import cases
@@ -22,15 +23,18 @@ from notifications.workdays import WorkingCalendar
 
 def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
     about = cases.facts(case)
+    moved = False
     for timescale in live_timescales(about.authority, subject._meta.label_lower):
         was_running = from_state in timescale.running_states
         runs_now = to_state in timescale.running_states
         if runs_now and not was_running and _condition_met(timescale, subject):
             start_clock(timescale=timescale, case=case, about=about, subject=subject, at=at)
+            moved = True
         elif was_running and not runs_now:
-            stop_clock(
+            stopped = stop_clock(
                 timescale=timescale, subject=subject, to_state=to_state, at=at, reason=reason
             )
+            moved = moved or stopped is not None
         elif was_running and from_state == to_state:
             # Re-entering a running state (a review, a new due date) meets this clock and
             # starts the next one.
@@ -44,15 +48,18 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
             )
             if stopped is not None:
                 start_clock(timescale=timescale, case=case, about=about, subject=subject, at=at)
+                moved = True
     if subject._meta.label_lower == case._meta.label_lower and about.lead_id:
         _lead_takes_over(case, about)
+    if moved:
+        keep_next_due(case)
 
 
 def case_ended(*, case, at, reason):
     """A case that closes (however it closes: with outcomes, below threshold after a step
     down, withdrawn, redirected) runs no clocks: whatever still runs on any of its records
     is cancelled, with the reason, so nobody is reminded about a closed case."""
-    return Deadline.objects.filter(
+    cancelled = Deadline.objects.filter(
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
         status=DeadlineStatus.RUNNING,
@@ -61,6 +68,28 @@ def case_ended(*, case, at, reason):
         stopped_at=at,
         stop_reason=f"The case ended: {reason}" if reason else "The case ended",
     )
+    if cancelled:
+        keep_next_due(case)
+    return cancelled
+
+
+def keep_next_due(case):
+    """Write the case's soonest running due time on the case row (and the instance), when its
+    app asked for it (cases.register(next_due_field=...)). An update, not a save: no history
+    and no version, since no answer changed. It orders lists only (each row's deadlines are
+    read from the deadlines themselves); two transactions moving clocks of one case's
+    different records at the same moment can leave it missing the other's until the case's
+    next clock moves."""
+    name = cases.next_due_field(case)
+    if name is None:
+        return
+    due = Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        status=DeadlineStatus.RUNNING,
+    ).aggregate(soonest=Min("due_at"))["soonest"]
+    type(case).objects.filter(pk=case.pk).update(**{name: due})
+    setattr(case, name, due)
 
 
 def _lead_takes_over(case, about):

@@ -176,6 +176,8 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["case_type", "case_id", "status"], name="deadline_case"),
+            # clocks_of: a list page's clocks of its rows' records, running or not.
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
             # The sweep reads only what is due: each partial index holds just the running
             # deadlines still waiting for that stage.
             models.Index(

@@ -1,12 +1,15 @@
 """Reads for the panel: the agenda (in a fixed number of queries), minutes, letters. The
 agenda and the minutes open the cases they show (casework.reads)."""
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from casework.lists import page_of
 from casework.reads import opened_many
 from panels.choices import MeetingState
 from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
@@ -185,5 +188,11 @@ def open_minutes_cases(content) -> None:
     opened_many(SchoolReferral.objects.filter(reference__in=references).only("pk"))
 
 
-def meetings_for(user):
-    return PanelMeeting.objects.visible_to(user).select_related("panel").order_by("-starts_at")
+def meetings_for(user, number, now: dt.datetime | None = None) -> tuple[list, Page]:
+    """This person's panels' meetings: every upcoming one (soonest first; a chair schedules
+    a few ahead) and one page of the past ones, which grow for ever (latest first)."""
+    now = now or timezone.now()
+    meetings = PanelMeeting.objects.visible_to(user).select_related("panel")
+    upcoming = list(meetings.filter(ends_at__gte=now).order_by("starts_at", "pk"))
+    past = page_of(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), number)
+    return upcoming, past

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ContextPanel, School
 from accounts.roles import Roles
 from casework.errors import CaseError, show_on_form
+from casework.lists import keep_filters
 from panels import services
 from panels.choices import MeetingState
 from panels.forms import (
@@ -43,15 +43,14 @@ def panels_home(request):
     roles = Roles.for_user(request.user)
     if not roles.is_panel_member:
         raise PermissionDenied
-    now = timezone.now()
-    meetings = list(meetings_for(request.user))
+    upcoming, past = meetings_for(request.user, request.GET.get("page"))
     return render(
         request,
         "panels/home.html",
         {
             "panels": ContextPanel.objects.filter(pk__in=roles.panel_ids),
-            "upcoming": [m for m in meetings if m.ends_at >= now][::-1],
-            "past": [m for m in meetings if m.ends_at < now],
+            "upcoming": upcoming,
+            "past": keep_filters(past, request.GET),
             "conflicts": ConflictOfInterest.objects.filter(user=request.user).select_related(
                 "school"
             ),

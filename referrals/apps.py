@@ -13,9 +13,13 @@ class ReferralsConfig(AppConfig):
         from referrals.risks.services import risks_stop
 
         # What notifications may know of a case: who may read it (deadline lists and digests
-        # show a clock only to them) and the facts its clocks need.
+        # show a clock only to them), the facts its clocks need, and where they keep its
+        # soonest due time (the lists' order).
         cases.register(
-            SchoolReferral, visible_to=SchoolReferral.objects.visible_to, facts=_case_facts
+            SchoolReferral,
+            visible_to=SchoolReferral.objects.visible_to,
+            facts=_case_facts,
+            next_due_field="next_due_at",
         )
         # A case that ends closes its risk assessments and its plan (after the pathways).
         pathways.register_case_records("risk assessments", risks_stop)

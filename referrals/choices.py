@@ -21,6 +21,8 @@ class ReferralState(models.TextChoices):
 
 # A case in one of these states has ended: nothing on it runs a clock any more.
 ENDED_STATES = {ReferralState.CLOSED, ReferralState.WITHDRAWN, ReferralState.REDIRECTED}
+# Closed work in the lists: an ended case, or one closed below threshold with advice.
+CLOSED_STATES = sorted({*ENDED_STATES, ReferralState.BELOW_THRESHOLD})
 
 
 class ConcernType(models.TextChoices):

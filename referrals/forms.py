@@ -13,10 +13,12 @@ from referrals.choices import (
     IndicatorLevel,
     InformationSharingBasis,
     Place,
+    ReferralState,
     year_groups_for,
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
 from referrals.pupil_counts import GENDER_FIELDS
+from referrals.selectors import ListFilters
 
 
 def _text(label, max_length, *, textarea=True, help_text="", rows=5):
@@ -239,3 +241,63 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["school"].label_from_instance = lambda s: f"{s.name} (URN {s.urn})"
+
+
+class ReferralFilterForm(forms.Form):
+    """The referral list's filters, from the query string. A value the list does not know is
+    an error on its field (shown in the error summary), never a failure of the page; the
+    list then applies only the filters that were valid."""
+
+    SHOW = [("open", "Open work"), ("closed", "Closed"), ("all", "All")]
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Reference, school name or URN",
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
+    )
+    show = forms.ChoiceField(
+        label="Cases",
+        choices=SHOW,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose open work, closed or all"},
+    )
+    school = forms.TypedChoiceField(
+        label="School",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a school from the list"},
+    )
+
+    state = forms.MultipleChoiceField(
+        label="Status",
+        choices=ReferralState.choices,
+        required=False,
+        help_text="A closed status shows when Cases is Closed or All",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "There is no status called “%(value)s”"},
+    )
+
+    def __init__(self, query, *, schools, chosen_school=None):
+        data = query.copy()
+        data.setdefault("show", "open")  # the default view: open work
+        super().__init__(data)
+        offered = list(schools or [])
+        if chosen_school is not None and chosen_school not in offered:
+            offered.append(chosen_school)
+        self.fields["school"].choices = [("", "Any school")] + [(s.pk, s.name) for s in offered]
+        self.schools_offered = schools is not None
+
+    def filters(self) -> ListFilters:
+        """The valid part of what was asked for."""
+        self.is_valid()
+        data = self.cleaned_data
+        return ListFilters(
+            show=data.get("show") or "open",
+            states=tuple(data.get("state") or ()),
+            school_id=data.get("school"),
+            search=(data.get("q") or "").strip(),
+        )

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import ContextPanel, LocalAuthority, School, Team
 from casework.validators import plain_text
 from referrals.choices import (
+    CLOSED_STATES,
     ActionTaken,
     ConcernType,
     IndicatorLevel,
@@ -75,6 +77,9 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=S.DRAFT, choices=S.choices, protected=True)
     # Optimistic concurrency for edits: every service bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=0)
+    # The soonest due time of the case's running clocks, kept by notifications.clocks in the
+    # transaction that starts or stops one: the lists sort by it (most urgent first).
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # What happened
     concern_types = models.JSONField(default=list, blank=True)
@@ -134,12 +139,21 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
         related_name="referrals_led",
     )
 
-    history = HistoricalRecords(m2m_fields=[indicators])
+    history = HistoricalRecords(m2m_fields=[indicators], excluded_fields=["next_due_at"])
     objects = SchoolReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            # The referral list's default view: open work, soonest running deadline first
+            # (selectors.referral_page: WHERE state NOT IN closed ORDER BY next_due_at, id).
+            models.Index(
+                fields=["next_due_at", "id"],
+                name="referral_open_by_due",
+                condition=~Q(state__in=CLOSED_STATES),
+            ),
+        ]
 
     def __str__(self):
         return self.reference or f"Draft referral for {self.school.name}"

@@ -3,14 +3,20 @@ the front-door queue, always through visible_to, each referral with its running 
 and their RAG (one query for all the deadlines of a page). A list opens no case (see
 casework.reads)."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import School
+from casework.lists import page_of
 from casework.reads import opened
 from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
+from referrals.choices import CLOSED_STATES
 from referrals.models import SchoolReferral
 
 
@@ -20,7 +26,7 @@ class Row:
     deadlines: list = field(default_factory=list)  # [{"deadline": d, "rag": "red"}]
 
 
-def rows_with_deadlines(referrals, now):
+def rows_with_deadlines(referrals, now: dt.datetime) -> list[Row]:
     referrals = list(referrals)
     deadlines = running_deadlines_for_cases(SchoolReferral, [r.pk for r in referrals])
     return [
@@ -47,16 +53,66 @@ def visible_case(user, pk) -> SchoolReferral:
     return referral
 
 
-def referral_rows(user, now=None):
-    referrals = (
-        SchoolReferral.objects.visible_to(user)
-        .select_related("school", "panel")
-        .order_by("-updated_at")
+@dataclass(frozen=True)
+class ListFilters:
+    """What the referral list shows: open work (the default), closed or all; some states;
+    one school; a search by reference, school name or URN."""
+
+    show: str = "open"
+    states: tuple[str, ...] = ()
+    school_id: int | None = None
+    search: str = ""
+
+
+# Most urgent first: the soonest due of the case's running clocks (overdue ones are the
+# soonest), then cases with no clock running, oldest first. Matches the index
+# referral_open_by_due.
+BY_URGENCY = (F("next_due_at").asc(nulls_last=True), "pk")
+
+
+def filtered_referrals(user, filters: ListFilters):
+    referrals = SchoolReferral.objects.visible_to(user)
+    if filters.show == "open":
+        referrals = referrals.exclude(state__in=CLOSED_STATES)
+    elif filters.show == "closed":
+        referrals = referrals.filter(state__in=CLOSED_STATES)
+    if filters.states:
+        referrals = referrals.filter(state__in=filters.states)
+    if filters.school_id:
+        referrals = referrals.filter(school_id=filters.school_id)
+    if filters.search:
+        text = filters.search
+        referrals = referrals.filter(
+            Q(reference__icontains=text) | Q(school__name__icontains=text) | Q(school__urn=text)
+        )
+    if filters.show == "closed":
+        return referrals.order_by("-updated_at", "-pk")  # the latest to close first
+    return referrals.order_by(*BY_URGENCY)
+
+
+def referral_page(user, filters: ListFilters, number, now: dt.datetime | None = None) -> Page:
+    """One page of the referrals this person may see that match the filters, each with its
+    running deadlines (one query for the page's, however many referrals match)."""
+    page = page_of(filtered_referrals(user, filters).select_related("school", "panel"), number)
+    page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
+    return page
+
+
+SCHOOLS_OFFERED = 50
+
+
+def school_choices(user) -> list[School] | None:
+    """The schools of the referrals this person may see, by name, to filter by; None when
+    there are more than a select can reasonably offer (they search instead)."""
+    schools = list(
+        School.objects.filter(
+            pk__in=SchoolReferral.objects.visible_to(user).values("school_id")
+        ).order_by("name", "pk")[: SCHOOLS_OFFERED + 1]
     )
-    return rows_with_deadlines(referrals, now or timezone.now())
+    return schools if len(schools) <= SCHOOLS_OFFERED else None
 
 
-def front_door_queue(user, now=None):
+def front_door_queue(user, now: dt.datetime | None = None) -> list[Row]:
     """Submitted and screening referrals of this person's authorities, oldest first."""
     referrals = (
         SchoolReferral.objects.visible_to(user)

@@ -12,20 +12,64 @@ from accounts.models import LocalAuthority, School
 from accounts.roles import Roles
 from casework import pathways
 from casework.errors import CaseError, Incomplete, show_on_form
+from casework.lists import keep_filters, without
 from notifications.catalogue import period_words
 from referrals import services
 from referrals.answers import answer_rows, problem_links
+from referrals.choices import ReferralState
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
-from referrals.forms import AcceptToPanelForm, ReasonForm, ReferralForm, StartForm
+from referrals.forms import (
+    AcceptToPanelForm,
+    ReasonForm,
+    ReferralFilterForm,
+    ReferralForm,
+    StartForm,
+)
 from referrals.permissions import available_actions, may, may_step, shows_plan
-from referrals.selectors import case_deadlines, front_door_queue, referral_rows, visible_case
+from referrals.selectors import (
+    case_deadlines,
+    front_door_queue,
+    referral_page,
+    school_choices,
+    visible_case,
+)
 from referrals.services import CONTENT_FIELDS
 
 
 @login_required
 def referral_list(request):
-    return render(request, "referrals/list.html", {"rows": referral_rows(request.user)})
+    school_id = _int(request.GET.get("school"))
+    chosen = School.objects.filter(pk=school_id).first() if school_id > 0 else None
+    form = ReferralFilterForm(
+        request.GET, schools=school_choices(request.user), chosen_school=chosen
+    )
+    filters = form.filters()
+    page = referral_page(request.user, filters, request.GET.get("page"))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": keep_filters(page, request.GET),
+            "form": form,
+            "filters": filters,
+            "selected": _selected_filters(request.GET, filters, chosen),
+        },
+    )
+
+
+def _selected_filters(query, filters, school):
+    """The MOJ filter's selected tags: (label, the query string that removes it)."""
+    tags = []
+    if filters.search:
+        tags.append((f"Search: {filters.search}", without(query, "q")))
+    if filters.show != "open":
+        tags.append((dict(ReferralFilterForm.SHOW)[filters.show], without(query, "show")))
+    for state in filters.states:
+        tags.append((ReferralState(state).label, without(query, "state", state)))
+    if filters.school_id and school is not None:
+        tags.append((school.name, without(query, "school")))
+    return tags
 
 
 @login_required

@@ -3,11 +3,14 @@ SchoolAssessment.objects.visible_to, each assessment with its clock and RAG (one
 all the clocks of a page). One assessment (visible_assessment) opens its case for the read
 log; the list opens none (casework.reads)."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from casework.lists import page_of
 from casework.reads import opened
 from notifications.selectors import clocks_of
 from school_assessments.charts import bar_chart
@@ -36,11 +39,17 @@ class Row:
     deadlines: list = field(default_factory=list)
 
 
-def assessment_rows(user, now=None):
+def assessment_page(user, number, now: dt.datetime | None = None) -> Page:
+    """One page of the assessments this person may see, each with its running clocks (one
+    query for the page's)."""
     now = now or timezone.now()
-    assessments = list(visible(user).order_by("state", "created_at", "pk"))
+    page = page_of(visible(user).order_by("state", "created_at", "pk"), number)
+    assessments = list(page.object_list)
     clocks = clocks_of(SchoolAssessment, [a.pk for a in assessments], now)
-    return [Row(a, [c for c in clocks.get(a.pk, []) if c["rag"] != "done"]) for a in assessments]
+    page.object_list = [
+        Row(a, [c for c in clocks.get(a.pk, []) if c["rag"] != "done"]) for a in assessments
+    ]
+    return page
 
 
 @dataclass

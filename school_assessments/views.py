@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError, Incomplete
+from casework.lists import keep_filters
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
 from referrals.selectors import visible_case
@@ -28,7 +29,7 @@ from school_assessments.forms import (
 )
 from school_assessments.selectors import (
     assessment_content,
-    assessment_rows,
+    assessment_page,
     open_assessment_for_case,
     survey_charts,
     visible_assessment,
@@ -61,10 +62,9 @@ def _back(assessment, anchor=""):
 
 @login_required
 def assessment_list(request):
+    page = assessment_page(request.user, request.GET.get("page"))
     return render(
-        request,
-        "school_assessments/list.html",
-        {"rows": assessment_rows(request.user)},
+        request, "school_assessments/list.html", {"page": keep_filters(page, request.GET)}
     )
 
 

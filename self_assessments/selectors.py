@@ -3,14 +3,18 @@ pathway audit (visible) opens its case for the read log; a partnership audit bel
 case, and the list opens none (casework.reads)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.core.paginator import Page
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import AuthorityMembership, School, SchoolMembership, TeamMembership, User
+from casework.lists import page_of
 from casework.reads import opened
 from notifications.models import Deadline
 from self_assessments.models import (
+    Answer,
     GapAction,
     ImprovementAction,
     ImprovementPlan,
@@ -35,15 +39,28 @@ def visible(user, pk, *, for_update=False) -> SelfAssessment:
     return audit
 
 
-def audit_rows(user):
-    """The audits this person may read, newest first, each with how far it has got: a fixed
-    number of queries whatever the number of audits."""
-    audits = list(
-        SelfAssessment.objects.visible_to(user)
-        .select_related("instrument", "school", "authority", "case")
-        .annotate(answered=Count("answers", filter=~Q(answers__choice="")))
-        .order_by("-created_at", "-pk")
+def audit_page(user, *, pathway: bool, number) -> Page:
+    """One page of the audits of one kind (a school's on its case's pathway, or a
+    partnership's) this person may read, newest first, each with how far it has got: a fixed
+    number of queries for the page, whatever the number of audits."""
+    audits = SelfAssessment.objects.visible_to(user)
+    audits = audits.pathway() if pathway else audits.partnership()
+    answered = (
+        Answer.objects.filter(assessment=OuterRef("pk"))
+        .exclude(choice="")
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    page = page_of(
+        audits.select_related("instrument", "school", "authority", "case").order_by(
+            "-created_at", "-pk"
+        ),
+        number,
+    )
+    if not page.paginator.count:
+        return page
+    audits = list(page.object_list.annotate(answered=Coalesce(Subquery(answered), 0)))
     totals = dict(
         Item.objects.filter(instrument_id__in={a.instrument_id for a in audits})
         .values("instrument_id")
@@ -52,7 +69,8 @@ def audit_rows(user):
     )
     for audit in audits:
         audit.total = totals.get(audit.instrument_id, 0)
-    return audits
+    page.object_list = audits
+    return page
 
 
 def result_of(assessment):

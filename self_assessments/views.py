@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.errors import CaseError, Incomplete, show_on_form
 from casework.forms import VersionForm
+from casework.lists import keep_filters
 from casework.pages import on_valid_post
 from self_assessments import charts, exports, gaps, instruments, selectors, services
 from self_assessments.forms import (
@@ -73,14 +74,16 @@ def _sections(results):
 @login_required
 @require_safe
 def audit_list(request):
-    audits = selectors.audit_rows(request.user)
+    schools = selectors.audit_page(request.user, pathway=True, number=request.GET.get("page"))
+    partnership = selectors.audit_page(
+        request.user, pathway=False, number=request.GET.get("partnership_page")
+    )
     return render(
         request,
         "self_assessments/list.html",
         {
-            "audits": audits,
-            "pathway": [a for a in audits if a.is_pathway],
-            "partnership": [a for a in audits if not a.is_pathway],
+            "pathway": keep_filters(schools, request.GET),
+            "partnership": keep_filters(partnership, request.GET, "partnership_page"),
             "can_start": bool(partnership_authority_ids(request.user)),
             "plans": selectors.improvement_plans(request.user),
         },

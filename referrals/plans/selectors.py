@@ -1,18 +1,22 @@
 """Reads of plans and actions. A plan is read through its case (visible_to); an action also
 by its owner, who may be a partner with no access to the case itself."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Agency, AuthorityMembership, AuthorityRole
+from casework.lists import page_of
 from casework.reads import opened
 from notifications.selectors import clocks_of
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
 from referrals.plans.models import ActionState, PlanAction
-from referrals.selectors import rows_with_deadlines
+from referrals.selectors import BY_URGENCY, rows_with_deadlines
 
 
 def actions_visible_to(user):
@@ -113,8 +117,10 @@ CASELOAD_STATES = [
 ]
 
 
-def caseload(user, now=None):
-    """Open cases this person leads or their teams hold, worst RAG first."""
+def caseload(user, number, now: dt.datetime | None = None) -> Page:
+    """One page of the open cases this person leads or their teams hold, most urgent first
+    (the soonest running deadline, so overdue ones first), each with its running deadlines
+    (one query for the page's)."""
     from accounts.roles import Roles
 
     roles = Roles.for_user(user)
@@ -124,13 +130,8 @@ def caseload(user, now=None):
         .filter(Q(lead_practitioner=user) | Q(allocated_team_id__in=teams))
         .filter(state__in=CASELOAD_STATES)
         .select_related("school", "lead_practitioner")
+        .order_by(*BY_URGENCY)
     )
-    rows = rows_with_deadlines(referrals, now or timezone.now())
-    order = {"red": 0, "amber": 1, "green": 2}
-    return sorted(
-        rows,
-        key=lambda row: (
-            min((order.get(d["rag"], 3) for d in row.deadlines), default=3),
-            row.referral.submitted_at,
-        ),
-    )
+    page = page_of(referrals, number)
+    page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
+    return page

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError
+from casework.lists import keep_filters
 from casework.pages import on_valid_post
 from notifications.catalogue import period_words
 from referrals.models import SchoolReferral
@@ -297,4 +298,5 @@ def my_actions_page(request):
 
 @login_required
 def caseload_page(request):
-    return render(request, "referrals/plan/caseload.html", {"rows": caseload(request.user)})
+    page = keep_filters(caseload(request.user, request.GET.get("page")), request.GET)
+    return render(request, "referrals/plan/caseload.html", {"page": page})

@@ -147,3 +147,21 @@ def test_the_duty_manager_sees_an_undelivered_email_and_tries_it_again(
     page.get_by_role("button", name="Try again").click()
     expect(page.get_by_text(f"The email to {dsl.full_name} will be tried again.")).to_be_visible()
     backends.reset()
+
+
+def test_the_referral_list_filter_with_and_without_errors(page, live_server, case):
+    front_door = case.people["front_door"]
+    sign_in(page, live_server, front_door)
+    page.goto(f"{live_server.url}/referrals/")
+    assert_accessible(page, "referral list")
+    page.get_by_label("Search").fill(case.school.urn)
+    page.get_by_role("radio", name="All").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
+    expect(page.get_by_role("link", name="Remove this filter: All")).to_be_visible()
+    assert_accessible(page, "referral list, filtered")
+    page.get_by_role("link", name=f"Remove this filter: Search: {case.school.urn}").click()
+    expect(page.get_by_role("link", name="Remove this filter: All")).to_be_visible()
+    page.goto(f"{live_server.url}/referrals/?state=bogus&show=everything")
+    expect(page.get_by_role("link", name="There is no status called “bogus”")).to_be_visible()
+    assert_accessible(page, "referral list with errors")

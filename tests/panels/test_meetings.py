@@ -314,3 +314,43 @@ def test_record_decision_is_offered_in_session_and_never_to_a_conflicted_member(
     items, _ = agenda(in_session, member)
     assert [i.may_decide for i in items] == [False]
     assert link not in client.get(f"/meetings/{in_session.pk}/").content.decode()
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_past_meetings_are_paged_and_the_upcoming_all_shown(client, monkeypatch, time_machine):
+    import re
+
+    from accounts.models import PanelRole
+    from casework import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    panel = ContextPanelFactory()
+    chair = panel_member_of(panel, role=PanelRole.CHAIR)
+    other_chair = panel_member_of(ContextPanelFactory(), role=PanelRole.CHAIR)
+
+    def schedule(by, days):
+        start = timezone.now() + dt.timedelta(days=days)
+        return services.meeting_schedule(
+            panel=by.panel_memberships.get().panel,
+            by=by,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            place="Civic Centre",
+        )
+
+    past = [schedule(chair, 1 + n) for n in range(3)]
+    schedule(other_chair, 2)
+    time_machine.move_to(dt.datetime(2026, 12, 14, 10, 0, tzinfo=dt.UTC))
+    upcoming = [schedule(chair, 1 + n) for n in range(3)]
+    client.force_login(chair)
+
+    def shown(url):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).content.decode()
+        return len(captured), [int(pk) for pk in re.findall(r'href="/meetings/(\d+)/"', body)]
+
+    one, first = shown("/panels/")
+    assert first == [m.pk for m in upcoming] + [past[2].pk, past[1].pk]
+    two, second = shown("/panels/?page=2")
+    assert second == [m.pk for m in upcoming] + [past[0].pk] and two <= one
+    assert shown("/panels/?page=abc")[1] == first
