@@ -86,6 +86,17 @@ class WhenForm(VersionForm):
         return data
 
 
+def when_initial(record) -> dict:
+    """A WhenForm's first values from a meeting or summit: its version, date and times."""
+    initial = {"version": record.version}
+    if record.starts_at:
+        start = timezone.localtime(record.starts_at)
+        initial.update(starts_on=start.date(), start_time=f"{start:%H:%M}")
+    if record.ends_at:
+        initial["end_time"] = f"{timezone.localtime(record.ends_at):%H:%M}"
+    return initial
+
+
 class RescheduleForm(WhenForm):
     reason = free_text("Why is the meeting moving?", max_length=3000, rows=3)
 

@@ -24,6 +24,7 @@ from safety_summits.forms import (
     PreMeetingForm,
     RescheduleForm,
     WhenForm,
+    when_initial,
 )
 from safety_summits.selectors import (
     attendee_choices,
@@ -88,20 +89,12 @@ def _page(request, meeting, form, *, title, template="safety_summits/form.html",
 
 
 def _when_initial(meeting):
-    from django.utils import timezone
-
-    initial = {
-        "version": meeting.version,
+    return {
+        **when_initial(meeting),
         "format": meeting.format,
         "place": meeting.place,
         "agenda": meeting.agenda,
     }
-    if meeting.starts_at:
-        start = timezone.localtime(meeting.starts_at)
-        initial.update(starts_on=start.date(), start_time=f"{start:%H:%M}")
-    if meeting.ends_at:
-        initial["end_time"] = f"{timezone.localtime(meeting.ends_at):%H:%M}"
-    return initial
 
 
 def _when(data):

@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import School
 from casework.errors import CaseError, show_on_form
 from casework.pages import on_valid_post
 from referrals.plans.selectors import action_owner_choices
+from safety_summits.forms import when_initial
 from safety_summits.summit import day, follow_up, permissions, services
 from safety_summits.summit.forms import (
     InviteeForm,
@@ -101,6 +101,17 @@ def _form_page(
     request, summit, form, *, title, template="safety_summits/summit/form.html", **extra
 ):
     return render(request, template, _context(request, summit, form=form, title=title, **extra))
+
+
+def _button(request, summit, call, *, done, then):
+    """A button's POST (no form to fill): run `call(expected_version)`; a refusal shows on
+    the summit's page (409), success says so and moves on."""
+    try:
+        call(_int(request.POST.get("version")))
+    except CaseError as exc:
+        return _detail(request, summit, error=exc.message, status=409)
+    messages.success(request, done)
+    return redirect(then)
 
 
 def _posted(request, summit, form, call, *, done, then=None):
@@ -192,17 +203,15 @@ def summit_schools(request, pk):
 @require_POST
 def summit_school_remove(request, pk, school_pk):
     summit = _runner(request, pk)
-    try:
-        services.school_uninvite(
-            summit=summit,
-            by=request.user,
-            school_id=school_pk,
-            expected_version=_int(request.POST.get("version")),
-        )
-    except CaseError as exc:
-        return _detail(request, summit, error=exc.message, status=409)
-    messages.success(request, "The school's invitation is withdrawn.")
-    return redirect("safety_summit_schools", pk=summit.pk)
+    return _button(
+        request,
+        summit,
+        lambda version: services.school_uninvite(
+            summit=summit, by=request.user, school_id=school_pk, expected_version=version
+        ),
+        done="The school's invitation is withdrawn.",
+        then=reverse("safety_summit_schools", args=[summit.pk]),
+    )
 
 
 @login_required
@@ -244,34 +253,26 @@ def summit_invitees(request, pk):
 @require_POST
 def summit_invitee_remove(request, pk, invitee_pk):
     summit = _runner(request, pk)
-    try:
-        services.invitee_remove(
-            summit=summit,
-            by=request.user,
-            invitee_id=invitee_pk,
-            expected_version=_int(request.POST.get("version")),
-        )
-    except CaseError as exc:
-        return _detail(request, summit, error=exc.message, status=409)
-    messages.success(request, "The invitation is withdrawn.")
-    return redirect("safety_summit_invitees", pk=summit.pk)
+    return _button(
+        request,
+        summit,
+        lambda version: services.invitee_remove(
+            summit=summit, by=request.user, invitee_id=invitee_pk, expected_version=version
+        ),
+        done="The invitation is withdrawn.",
+        then=reverse("safety_summit_invitees", args=[summit.pk]),
+    )
 
 
 # --- the date ----------------------------------------------------------------------------
 
 
 def _when_initial(summit):
-    initial = {
-        "version": summit.version,
+    return {
+        **when_initial(summit),
         "place": summit.place,
         "host_school": summit.host_school_id or summit.referral.school_id,
     }
-    if summit.starts_at:
-        start = timezone.localtime(summit.starts_at)
-        initial.update(starts_on=start.date(), start_time=f"{start:%H:%M}")
-    if summit.ends_at:
-        initial["end_time"] = f"{timezone.localtime(summit.ends_at):%H:%M}"
-    return initial
 
 
 def _when(data):
@@ -403,18 +404,15 @@ def summit_remove(request, pk, kind, item_pk):
     if kind not in day.PARTS:
         raise Http404
     summit = _runner(request, pk)
-    try:
-        day.item_remove(
-            summit=summit,
-            by=request.user,
-            kind=kind,
-            item_id=item_pk,
-            expected_version=_int(request.POST.get("version")),
-        )
-    except CaseError as exc:
-        return _detail(request, summit, error=exc.message, status=409)
-    messages.success(request, "Removed from the record of the summit.")
-    return redirect("safety_summit_record", pk=summit.pk)
+    return _button(
+        request,
+        summit,
+        lambda version: day.item_remove(
+            summit=summit, by=request.user, kind=kind, item_id=item_pk, expected_version=version
+        ),
+        done="Removed from the record of the summit.",
+        then=reverse("safety_summit_record", args=[summit.pk]),
+    )
 
 
 def _many(count, word, plural=None):
@@ -540,14 +538,15 @@ def summit_response(request, pk, response_pk=None):
 @require_POST
 def summit_share(request, pk):
     summit = _runner(request, pk)
-    try:
-        follow_up.report_share(
-            summit=summit, by=request.user, expected_version=_int(request.POST.get("version"))
-        )
-    except CaseError as exc:
-        return _detail(request, summit, error=exc.message, status=409)
-    messages.success(request, "The report has been shared with the schools and practitioners.")
-    return redirect(summit)
+    return _button(
+        request,
+        summit,
+        lambda version: follow_up.report_share(
+            summit=summit, by=request.user, expected_version=version
+        ),
+        done="The report has been shared with the schools and practitioners.",
+        then=summit.get_absolute_url(),
+    )
 
 
 @login_required

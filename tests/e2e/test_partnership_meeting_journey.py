@@ -13,16 +13,13 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from safety_summits.choices import MeetingState as M
 from safety_summits.models import SchoolPartnershipMeeting
-from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import assert_accessible, fill_date, sign_in, sign_out
 from tests.safety_summits.factories import planned
-
-AXE = Axe()
 
 
 @pytest.fixture
@@ -33,30 +30,6 @@ def meeting(transactional_db):
         person.full_name = name
         person.save(update_fields=["full_name"])
     return meeting
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-
-
-def assert_accessible(page: Page, what):
-    results = AXE.run(page)
-    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
-
-
-def fill_date(page: Page, day: dt.date):
-    page.get_by_label("Day", exact=True).fill(str(day.day))
-    page.get_by_label("Month", exact=True).fill(str(day.month))
-    page.get_by_label("Year", exact=True).fill(str(day.year))
 
 
 def test_from_scheduling_to_the_safety_plan(page: Page, live_server, meeting):

@@ -7,17 +7,15 @@ report. Fields are found by their labels; each main page passes axe-core."""
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from referrals.plans.models import CasePlan
 from safety_summits.summit.choices import SummitState
 from safety_summits.summit.models import SafetySummit
-from tests.accounts.factories import PASSWORD, SchoolFactory, dsl_of
+from tests.accounts.factories import SchoolFactory, dsl_of
+from tests.e2e.browser import assert_accessible, fill_date, sign_in, sign_out
 from tests.panels.factories import awaiting_panel, meeting_for
-
-AXE = Axe()
 
 
 @pytest.fixture
@@ -35,31 +33,6 @@ def case(transactional_db):
     people.update(other_school=other, other_dsl=dsl_of(other))
     referral.meeting = meeting_for(referral, open_=True)
     return referral
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-
-
-def assert_accessible(page: Page, what):
-    results = AXE.run(page)
-    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
-
-
-def fill_date(page: Page, legend, day):
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day", exact=True).fill(str(day.day))
-    group.get_by_label("Month", exact=True).fill(str(day.month))
-    group.get_by_label("Year", exact=True).fill(str(day.year))
 
 
 def decide_a_summit(page: Page, live_server, case):
@@ -124,7 +97,7 @@ def test_from_the_panels_decision_to_the_summit_report(page: Page, live_server, 
     page.get_by_role("link", name="Back to the summit").click()
 
     page.get_by_role("link", name="Schedule the summit").click()
-    fill_date(page, "Date of the summit", timezone.localdate() + dt.timedelta(days=7))
+    fill_date(page, timezone.localdate() + dt.timedelta(days=7), "Date of the summit")
     page.get_by_label("Start time", exact=True).fill("09:00")
     page.get_by_label("End time", exact=True).fill("12:30")
     page.get_by_label("Host school", exact=True).select_option(label=case.school.name)
@@ -170,7 +143,7 @@ def test_from_the_panels_decision_to_the_summit_report(page: Page, live_server, 
     action.get_by_label("Or a named contact (name, role and organisation)", exact=True).fill(
         "Head of Year 9"
     )
-    fill_date(page, "Due date", timezone.localdate() + dt.timedelta(days=30))
+    fill_date(page, timezone.localdate() + dt.timedelta(days=30), "Due date")
     action.get_by_role("button", name="Add the next step").click()
     expect(page.get_by_role("table", name="Next steps agreed")).to_contain_text(
         "Staff the top corridor at break"
