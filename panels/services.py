@@ -115,7 +115,9 @@ def _chair_only(by, meeting):
         raise NotAllowed("Only the panel's chair can do that.")
 
 
-def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, before=None):
+def _meeting_transition(
+    meeting, *, name, by, reason="", expected_version=None, before=None, after=None
+):
     """A meeting's change of state, through the one runner: only the chair may; a meeting is
     about no single case, so it has a transition record and no clocks."""
     return record_transition_run(
@@ -127,6 +129,7 @@ def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, 
         expected_version=expected_version,
         check=_chair_only,
         before=before,
+        after=after,
         noun="meeting",
         related=("panel",),
     )
