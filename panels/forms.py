@@ -83,6 +83,7 @@ class RescheduleForm(MeetingForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why is the meeting moving?",
+        required=False,  # the service says it is missing, with the date's problems
         help_text="The panel's members are told, with this reason.",
         max_length=3000,
         validators=[plain_text],
