@@ -6,6 +6,7 @@ class MeetingState(models.TextChoices):
     IN_SESSION = "in_session", "In session"
     MINUTES_DRAFTED = "minutes_drafted", "Minutes drafted"
     MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class Level(models.TextChoices):

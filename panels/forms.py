@@ -1,4 +1,8 @@
+import datetime as dt
+import re
+
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Team, User
 from casework import pathways
@@ -6,33 +10,96 @@ from casework.forms import ReasonForm, VersionForm
 from casework.validators import plain_text
 from panels.choices import Level
 from referrals.models import ThresholdIndicator
+from referrals.risks.forms import DateInputField
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _time(label):
+    return forms.CharField(
+        label=label,
+        max_length=5,
+        help_text="24-hour clock, for example 09:30 or 14:00.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={"required": f"Enter the {label.lower()}"},
+    )
 
 
 class MeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label="Starts",
-        help_text="For example 2026-12-01 10:00",
-        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-        error_messages={
-            "required": "Enter when the meeting starts",
-            "invalid": "Enter the start as a date and time, like 2026-12-01 10:00",
-        },
-    )
-    ends_at = forms.DateTimeField(
-        label="Ends",
-        help_text="For example 2026-12-01 12:00",
-        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-        error_messages={
-            "required": "Enter when the meeting ends",
-            "invalid": "Enter the end as a date and time, like 2026-12-01 12:00",
-        },
-    )
+    """When and where: the date on the GOV.UK date input, the times as text. Whether the
+    date is in the future is the service's call (panels.services), shown at the field."""
+
+    starts_on = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2027")
+    start_time = _time("Start time")
+    end_time = _time("End time")
     place = forms.CharField(
         label="Place or link",
         max_length=300,
         validators=[plain_text],
         error_messages={"required": "Enter the place or the link to the meeting"},
     )
+
+    def _clean_time(self, name):
+        match = _TIME.match((self.cleaned_data.get(name) or "").strip())
+        if not match:
+            raise forms.ValidationError(f"Enter the {name.replace('_', ' ')} like 09:30")
+        return dt.time(int(match.group(1)), int(match.group(2)))
+
+    def clean_start_time(self):
+        return self._clean_time("start_time")
+
+    def clean_end_time(self):
+        return self._clean_time("end_time")
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("starts_on")
+        if day is None and "starts_on" not in self.errors:
+            self.add_error("starts_on", "Enter the date of the meeting")
+        tz = timezone.get_current_timezone()
+        if day and data.get("start_time") and data.get("end_time"):
+            data["starts_at"] = dt.datetime.combine(day, data["start_time"], tzinfo=tz)
+            data["ends_at"] = dt.datetime.combine(day, data["end_time"], tzinfo=tz)
+        return data
+
+    def when(self) -> dict:
+        """What the services take: starts_at, ends_at and place."""
+        data = self.cleaned_data
+        return {"starts_at": data["starts_at"], "ends_at": data["ends_at"], "place": data["place"]}
+
+
+def meeting_initial(meeting) -> dict:
+    start = timezone.localtime(meeting.starts_at)
+    return {
+        "version": meeting.version,
+        "starts_on": start.date(),
+        "start_time": f"{start:%H:%M}",
+        "end_time": f"{timezone.localtime(meeting.ends_at):%H:%M}",
+        "place": meeting.place,
+    }
+
+
+class RescheduleForm(MeetingForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is the meeting moving?",
+        required=False,  # the service says it is missing, with the date's problems
+        help_text="The panel's members are told, with this reason.",
+        max_length=3000,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the meeting is moving"},
+    )
+
+
+class CancelForm(ReasonForm):
+    reason_label = "Why is the meeting cancelled?"
+    reason_hint = (
+        "The panel's members are told, with this reason. Referrals waiting for the panel go "
+        "to its next meeting."
+    )
+    reason_max_length = 3000
+    reason_rows = 3
 
 
 class AttendanceForm(VersionForm):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -48,6 +49,9 @@ class PanelMeeting(ConcurrentTransitionMixin, models.Model):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    cancel_reason = models.TextField(
+        "why it was cancelled", blank=True, max_length=3000, validators=[plain_text]
+    )
 
     history = HistoricalRecords(m2m_fields=[attendees, apologies])
     objects = PanelMeetingQuerySet.as_manager()
@@ -61,8 +65,20 @@ class PanelMeeting(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("meeting_detail", args=[self.pk])
 
+    def local_day(self):
+        """The meeting's day in the authority's time zone (settings.TIME_ZONE)."""
+        return timezone.localtime(self.starts_at).date()
+
     @transition(field=state, source=M.SCHEDULED, target=M.IN_SESSION)
     def open(self):
+        pass
+
+    @transition(field=state, source=M.SCHEDULED, target=M.SCHEDULED)
+    def reschedule(self):
+        pass
+
+    @transition(field=state, source=M.SCHEDULED, target=M.CANCELLED)
+    def cancel(self):
         pass
 
     @transition(field=state, source=[M.IN_SESSION, M.MINUTES_DRAFTED], target=M.MINUTES_DRAFTED)
@@ -76,6 +92,33 @@ class PanelMeeting(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=M.MINUTES_APPROVED, target=M.MINUTES_DRAFTED)
     def amend_minutes(self):
         pass
+
+
+class MeetingChange(models.Model):
+    """A scheduled meeting moved (when and where it was, and is now) or cancelled, with why
+    and who: shown on the meeting's page. The transition record holds the same reason."""
+
+    class Kind(models.TextChoices):
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    was_starts_at = models.DateTimeField()
+    was_ends_at = models.DateTimeField()
+    was_place = models.CharField(max_length=300)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(max_length=3000, validators=[plain_text])
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.meeting}"
 
 
 class AgendaChange(models.Model):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from casework.lists import page_of
@@ -188,11 +188,65 @@ def open_minutes_cases(content) -> None:
     opened_many(SchoolReferral.objects.filter(reference__in=references).only("pk"))
 
 
+UPCOMING = [MeetingState.SCHEDULED, MeetingState.IN_SESSION]
+
+
 def meetings_for(user, number, now: dt.datetime | None = None) -> tuple[list, Page]:
     """This person's panels' meetings: every upcoming one (soonest first; a chair schedules
-    a few ahead) and one page of the past ones, which grow for ever (latest first)."""
+    a few ahead) and one page of the past ones, which grow for ever (latest first).
+    Upcoming is a meeting still to be held, or in session now; a meeting whose minutes are
+    drafted or approved, or that was cancelled, is past whatever its times say."""
     now = now or timezone.now()
     meetings = PanelMeeting.objects.visible_to(user).select_related("panel")
-    upcoming = list(meetings.filter(ends_at__gte=now).order_by("starts_at", "pk"))
-    past = page_of(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), number)
+    to_come = Q(state=MeetingState.IN_SESSION) | Q(state=MeetingState.SCHEDULED, ends_at__gte=now)
+    upcoming = list(meetings.filter(to_come).order_by("starts_at", "pk"))
+    past = page_of(meetings.exclude(to_come).order_by("-starts_at", "-pk"), number)
     return upcoming, past
+
+
+@dataclass
+class Waiting:
+    referral: SchoolReferral
+    due_at: object = None  # the panel decision clock's due date, while it runs
+    meeting: object = None  # the meeting whose agenda it is on: the panel's next one
+
+
+def waiting_for(panel, user, number, now: dt.datetime | None = None):
+    """Every referral waiting for this panel (awaiting its decision, or waiting for the
+    school's answer to its question), with or without a meeting, oldest first, a page at a
+    time; each with its decision clock's due date and the next meeting, which is where it
+    will be heard. A list: it names cases and opens none (casework.reads)."""
+    from notifications.models import Deadline, DeadlineStatus
+
+    now = now or timezone.now()
+    following = (
+        PanelMeeting.objects.filter(panel=panel, ends_at__gte=now)
+        .filter(state__in=UPCOMING)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    referrals = (
+        SchoolReferral.objects.visible_to(user)
+        .filter(panel=panel, state__in=WAITING)
+        .select_related("school")
+        .order_by("submitted_at", "pk")
+    )
+    page = page_of(referrals, number)
+    ids = [r.pk for r in page.object_list]
+    due = {}
+    for case_id, due_at in (
+        Deadline.objects.filter(
+            case_id__in=ids,
+            case_type__app_label="referrals",
+            case_type__model="schoolreferral",
+            timescale__key="panel_threshold_decision",
+            status=DeadlineStatus.RUNNING,
+        )
+        .order_by("due_at")
+        .values_list("case_id", "due_at")
+    ):
+        due.setdefault(case_id, due_at)
+    page.object_list = [
+        Waiting(referral=r, due_at=due.get(r.pk), meeting=following) for r in page.object_list
+    ]
+    return following, page

@@ -17,6 +17,7 @@ from panels.choices import Level
 from panels.models import (
     AgendaChange,
     ConflictOfInterest,
+    MeetingChange,
     MinutesVersion,
     PanelMeeting,
     ThresholdDecision,
@@ -47,25 +48,62 @@ def _clean(instance, field_map=None):
 # --- meetings -----------------------------------------------------------------------------
 
 
+LATEST_YEAR = 2100  # nothing is scheduled after this (the working-day calendar ends there)
+
+
+def _check_when(starts_at, ends_at, place, now=None):
+    """A meeting is in the future, ends after it starts, on the same day, and has a place.
+    Each problem names the form field it belongs to (the date, a time, the place)."""
+    now = now or timezone.now()
+    problems = {}
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    today = timezone.localdate(now)
+    if start.year > LATEST_YEAR:
+        problems["starts_on"] = [f"The date of the meeting must be before {LATEST_YEAR + 1}"]
+    elif start.date() < today:
+        problems["starts_on"] = [
+            f"The date of the meeting must be today or in the future: today is {today:%-d %B %Y}"
+        ]
+    elif starts_at <= now:
+        problems["start_time"] = [
+            f"The start time must be later than now ({timezone.localtime(now):%H:%M})"
+        ]
+    if ends_at <= starts_at:
+        problems["end_time"] = ["The end time must be after the start time"]
+    elif end.date() != start.date():
+        problems["end_time"] = ["The meeting must end on the day it starts"]
+    if not (place or "").strip():
+        problems["place"] = ["Enter the place or the link to the meeting"]
+    if problems:
+        raise Incomplete("Check when and where the meeting is", problems)
+
+
+def _when(meeting):
+    start = timezone.localtime(meeting.starts_at)
+    return f"{start:%a %-d %b %Y at %H:%M} to {timezone.localtime(meeting.ends_at):%H:%M}"
+
+
+def meeting_invitees(meeting):
+    """Who a meeting is sent to: the members (and chairs) of its panel, each once."""
+    return sorted(set(meeting.panel.memberships.values_list("user_id", flat=True)))
+
+
 def meeting_schedule(*, panel, by, starts_at, ends_at, place):
+    """The chair schedules a meeting, in the future; the panel's members are sent it."""
     if not _is_chair(by, panel):
         raise NotAllowed("Only the panel's chair can schedule its meetings.")
-    if ends_at <= starts_at:
-        raise Incomplete(
-            "The meeting must end after it starts", {"ends_at": ["The end must be after the start"]}
-        )
+    _check_when(starts_at, ends_at, place)
     meeting = PanelMeeting(
-        panel=panel, starts_at=starts_at, ends_at=ends_at, place=place, scheduled_by=by
+        panel=panel, starts_at=starts_at, ends_at=ends_at, place=place.strip(), scheduled_by=by
     )
-    _clean(meeting)
+    _clean(meeting, {"starts_at": "starts_on", "ends_at": "end_time"})
     with transaction.atomic():
         record_create(meeting, case=None, by=by, reason="meeting scheduled", transition="schedule")
-        members = panel.memberships.values_list("user_id", flat=True)
         notify_people(
-            user_ids=members,
+            user_ids=meeting_invitees(meeting),
             title=f"{panel.name} meets {timezone.localtime(starts_at):%a %-d %b %Y at %H:%M}",
-            body=f"Place or link: {place}. The agenda and a calendar invitation are on the "
-            "meeting's page.",
+            body=f"Place or link: {meeting.place}. The agenda and a calendar invitation are on "
+            "the meeting's page.",
             url=meeting.get_absolute_url(),
             kind="meeting",
         )
@@ -77,7 +115,9 @@ def _chair_only(by, meeting):
         raise NotAllowed("Only the panel's chair can do that.")
 
 
-def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, before=None):
+def _meeting_transition(
+    meeting, *, name, by, reason="", expected_version=None, before=None, after=None
+):
     """A meeting's change of state, through the one runner: only the chair may; a meeting is
     about no single case, so it has a transition record and no clocks."""
     return record_transition_run(
@@ -89,9 +129,31 @@ def _meeting_transition(meeting, *, name, by, reason="", expected_version=None, 
         expected_version=expected_version,
         check=_chair_only,
         before=before,
+        after=after,
         noun="meeting",
         related=("panel",),
     )
+
+
+def meeting_open_refusal(meeting) -> str:
+    """Why a scheduled meeting cannot be opened now, in words, or "" if it can: a meeting
+    opens on its own day only (its date in the authority's time zone), so what it decides
+    is dated the day the letters and minutes say it met."""
+    if meeting.state != "scheduled":
+        return ""  # the runner refuses, with the state in its words
+    today, day = timezone.localdate(), meeting.local_day()
+    when = f"{day:%A %-d %B %Y}"
+    if day > today:
+        return (
+            f"This meeting is on {when}: it can be opened on that day, not before. To hold "
+            "it sooner, reschedule it."
+        )
+    if day < today:
+        return (
+            f"This meeting was on {when} and was not opened that day. Reschedule it or "
+            "cancel it, with a reason."
+        )
+    return ""
 
 
 def meeting_open(*, meeting, by, attendees, apologies, expected_version=None):
@@ -104,6 +166,9 @@ def meeting_open(*, meeting, by, attendees, apologies, expected_version=None):
         )
 
     def take_attendance(current):
+        refusal = meeting_open_refusal(current)
+        if refusal:
+            raise NotAllowed(refusal)
         current.attendees.set(attendees)
         current.apologies.set(apologies)
 
@@ -178,6 +243,143 @@ def meeting_amend_minutes(*, meeting, by, reason, expected_version=None):
     )
 
 
+def meeting_reschedule(*, meeting, by, starts_at, ends_at, place, reason, expected_version=None):
+    """A scheduled meeting moves (new date, times, place), with the reason; every invitee is
+    told once. A transition of the meeting (scheduled to scheduled) through the runner, so it
+    has its record with who and why; the change keeps when and where it was."""
+    reason = (reason or "").strip()
+    problems = {}
+    if not reason:
+        problems["reason"] = ["Enter why the meeting is moving"]
+    try:
+        _check_when(starts_at, ends_at, place)
+    except Incomplete as exc:
+        problems.update(exc.problems)
+    if problems:
+        raise Incomplete("Check the new date and the reason", problems)
+
+    def move(current):
+        if (current.starts_at, current.ends_at, current.place) == (
+            starts_at,
+            ends_at,
+            place.strip(),
+        ):
+            raise Incomplete(
+                "Nothing has changed",
+                {"starts_on": ["Enter a new date, time or place for the meeting"]},
+            )
+        MeetingChange.objects.create(
+            meeting=current,
+            kind=MeetingChange.Kind.RESCHEDULED,
+            was_starts_at=current.starts_at,
+            was_ends_at=current.ends_at,
+            was_place=current.place,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place.strip(),
+            reason=reason,
+            by=by,
+        )
+        current.starts_at, current.ends_at, current.place = starts_at, ends_at, place.strip()
+        _clean(current, {"starts_at": "starts_on", "ends_at": "end_time"})
+
+    def tell(current):
+        notify_people(
+            user_ids=meeting_invitees(current),
+            title=f"{current.panel.name}'s meeting has moved to "
+            f"{timezone.localtime(current.starts_at):%a %-d %b %Y at %H:%M}",
+            body=f"It is now {_when(current)}, at {current.place}. Why: {reason} "
+            "The meeting's page has the new calendar invitation.",
+            url=current.get_absolute_url(),
+            kind="meeting",
+        )
+
+    return _meeting_transition(
+        meeting,
+        name="reschedule",
+        by=by,
+        reason=f"Rescheduled: {reason}",
+        expected_version=expected_version,
+        before=move,
+        after=tell,
+    )
+
+
+def meeting_cancel(*, meeting, by, reason, expected_version=None):
+    """A scheduled meeting is cancelled, with the reason; every invitee is told once. Its
+    agenda is the referrals still awaiting the panel: they keep waiting and come to the
+    panel's next meeting, and items the chair marked urgent for this one stay urgent there
+    (or, with no meeting scheduled, wait on the panel's page until one is)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Incomplete(
+            "Enter why the meeting is cancelled", {"reason": ["Enter why the meeting is cancelled"]}
+        )
+
+    def record(current):
+        current.cancel_reason = reason
+        MeetingChange.objects.create(
+            meeting=current,
+            kind=MeetingChange.Kind.CANCELLED,
+            was_starts_at=current.starts_at,
+            was_ends_at=current.ends_at,
+            was_place=current.place,
+            reason=reason,
+            by=by,
+        )
+
+    def carry_over_and_tell(current):
+        following = next_meeting(current.panel, after=current)
+        if following is not None:
+            for change in current.agenda_changes.filter(kind=AgendaChange.Kind.URGENT):
+                AgendaChange.objects.get_or_create(
+                    meeting=following,
+                    referral_id=change.referral_id,
+                    kind=AgendaChange.Kind.URGENT,
+                    defaults={
+                        "reason": f"Carried over from the cancelled meeting of "
+                        f"{timezone.localtime(current.starts_at):%-d %B %Y}: {change.reason}"[
+                            :2000
+                        ],
+                        "by": by,
+                    },
+                )
+        after = (
+            f" Referrals waiting for the panel go to its next meeting, {_when(following)}."
+            if following
+            else " Referrals waiting for the panel keep waiting until the next meeting is "
+            "scheduled."
+        )
+        notify_people(
+            user_ids=meeting_invitees(current),
+            title=f"{current.panel.name}'s meeting of "
+            f"{timezone.localtime(current.starts_at):%a %-d %b %Y} is cancelled",
+            body=f"Why: {reason}{after}",
+            url=current.get_absolute_url(),
+            kind="meeting",
+        )
+
+    return _meeting_transition(
+        meeting,
+        name="cancel",
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        before=record,
+        after=carry_over_and_tell,
+    )
+
+
+def next_meeting(panel, *, after=None, now=None):
+    """The panel's next scheduled meeting (not yet ended), other than `after`."""
+    query = PanelMeeting.objects.filter(
+        panel=panel, state="scheduled", ends_at__gte=now or timezone.now()
+    )
+    if after is not None:
+        query = query.exclude(pk=after.pk)
+    return query.order_by("starts_at", "pk").first()
+
+
 # --- the agenda ---------------------------------------------------------------------------
 
 
@@ -213,6 +415,28 @@ def conflict_declare(*, user, school, reason):
 # --- threshold decisions ------------------------------------------------------------------
 
 
+CONFLICTED = (
+    "You declared a conflict of interest for this school, so you take no part in its "
+    "decision. Another member must record it."
+)
+
+
+def decision_refusal(*, by, referral, meeting=None) -> str:
+    """Why `by` may not record a decision on `referral` (at `meeting`), in words, or "" if
+    they may: asked before the form is shown, and again when it is sent."""
+    if not (referral.panel_id and _is_member(by, referral.panel)):
+        return "Only members of this referral's context panel can decide it."
+    if ConflictOfInterest.objects.filter(user=by, school_id=referral.school_id).exists():
+        return CONFLICTED
+    if meeting is not None and (
+        meeting.panel_id != referral.panel_id or meeting.state != "in_session"
+    ):
+        return "Decisions are recorded at a meeting of this panel that is in session."
+    if meeting is not None and referral.state != ReferralState.AWAITING_PANEL:
+        return f"{referral.reference} is not awaiting the panel's decision."
+    return ""
+
+
 def _check_decision(
     *, referral, by, level, pathway, rationale, lead_practitioner, lead_team, start_by
 ):
@@ -240,11 +464,9 @@ def _check_decision(
         raise Incomplete("The decision cannot be recorded yet", problems)
     if not (referral.panel_id and _is_member(by, referral.panel)):
         raise NotAllowed("Only members of this referral's context panel can decide it.")
-    if ConflictOfInterest.objects.filter(user=by, school_id=referral.school_id).exists():
-        raise NotAllowed(
-            "You declared a conflict of interest for this school, so you take no part in "
-            "its decision. Another member must record it."
-        )
+    refusal = decision_refusal(by=by, referral=referral)
+    if refusal:
+        raise NotAllowed(refusal)
     if (
         lead_practitioner is not None
         and lead_team is not None

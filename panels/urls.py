@@ -4,10 +4,13 @@ from panels import views
 
 urlpatterns = [
     path("panels/", views.panels_home, name="panels_home"),
+    path("panels/<int:panel_pk>/", views.panel_detail, name="panel_detail"),
     path("panels/<int:panel_pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("panels/conflicts/new/", views.conflict_new, name="conflict_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/open/", views.meeting_open, name="meeting_open"),
+    path("meetings/<int:pk>/reschedule/", views.meeting_reschedule, name="meeting_reschedule"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path(
         "meetings/<int:pk>/minutes/draft/",
         views.meeting_minutes_draft,

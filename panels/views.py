@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ContextPanel, School
@@ -18,13 +19,22 @@ from panels.forms import (
     AgendaReasonForm,
     AmendMinutesForm,
     AttendanceForm,
+    CancelForm,
     ConflictForm,
     DecisionForm,
     MeetingForm,
     MinutesForm,
+    RescheduleForm,
+    meeting_initial,
 )
-from panels.models import AgendaChange, ConflictOfInterest, PanelMeeting, ThresholdDecision
-from panels.selectors import agenda, current_decision, meetings_for
+from panels.models import (
+    AgendaChange,
+    ConflictOfInterest,
+    MeetingChange,
+    PanelMeeting,
+    ThresholdDecision,
+)
+from panels.selectors import agenda, current_decision, meetings_for, waiting_for
 from referrals.selectors import visible_case
 
 
@@ -51,6 +61,7 @@ def panels_home(request):
             "panels": ContextPanel.objects.filter(pk__in=roles.panel_ids),
             "upcoming": upcoming,
             "past": keep_filters(past, request.GET),
+            "now": timezone.now(),
             "conflicts": ConflictOfInterest.objects.filter(user=request.user).select_related(
                 "school"
             ),
@@ -67,7 +78,7 @@ def meeting_new(request, panel_pk):
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_schedule(panel=panel, by=request.user, **form.cleaned_data)
+            meeting = services.meeting_schedule(panel=panel, by=request.user, **form.when())
         except CaseError as exc:
             show_on_form(form, exc)
         else:
@@ -80,7 +91,28 @@ def meeting_new(request, panel_pk):
             "form": form,
             "title": f"Schedule a meeting of {panel.name}",
             "button": "Schedule",
-            "back": "/panels/",
+            "back": f"/panels/{panel.pk}/",
+        },
+    )
+
+
+@login_required
+def panel_detail(request, panel_pk):
+    """A panel's page: its next meeting and every referral waiting for it, with or without a
+    meeting, a page at a time; each with its decision clock beside the next meeting."""
+    roles = Roles.for_user(request.user)
+    if panel_pk not in roles.panel_ids:
+        raise PermissionDenied
+    panel = get_object_or_404(ContextPanel, pk=panel_pk)
+    following, waiting = waiting_for(panel, request.user, request.GET.get("page"))
+    return render(
+        request,
+        "panels/panel.html",
+        {
+            "panel": panel,
+            "next_meeting": following,
+            "waiting": keep_filters(waiting, request.GET),
+            "is_chair": panel.pk in roles.chaired_panel_ids,
         },
     )
 
@@ -104,6 +136,7 @@ def meeting_detail(request, pk):
             ),
             "attendees": meeting.attendees.all(),
             "apologies": meeting.apologies.all(),
+            "changes": MeetingChange.objects.filter(meeting=meeting).select_related("by"),
         },
     )
 
@@ -137,6 +170,10 @@ def _chair_form(request, meeting, form, call, *, title, button, done, intro=""):
 @require_http_methods(["GET", "POST"])
 def meeting_open(request, pk):
     meeting = _meeting(request, pk)
+    refusal = services.meeting_open_refusal(meeting)
+    if refusal and _is_chair(request, meeting.panel):
+        messages.error(request, refusal)
+        return redirect(meeting)
     form = AttendanceForm(
         request.POST or None, meeting=meeting, initial={"version": meeting.version}
     )
@@ -156,6 +193,54 @@ def meeting_open(request, pk):
         done="The meeting is in session.",
         intro="Record who is here. Members who declared a conflict for a school take no part "
         "in its decision.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_reschedule(request, pk):
+    meeting = _meeting(request, pk)
+    if meeting.state != MeetingState.SCHEDULED and _is_chair(request, meeting.panel):
+        messages.error(request, "Only a meeting that is still to be held can be rescheduled.")
+        return redirect(meeting)
+    form = RescheduleForm(request.POST or None, initial=meeting_initial(meeting))
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.meeting_reschedule(
+            meeting=meeting,
+            by=request.user,
+            reason=d["reason"],
+            expected_version=d["version"],
+            **form.when(),
+        ),
+        title="Reschedule the meeting",
+        button="Reschedule",
+        done="Meeting rescheduled. Members have been sent the new date, time and place.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = _meeting(request, pk)
+    if meeting.state != MeetingState.SCHEDULED and _is_chair(request, meeting.panel):
+        messages.error(request, "Only a meeting that is still to be held can be cancelled.")
+        return redirect(meeting)
+    form = CancelForm(request.POST or None, initial={"version": meeting.version})
+    return _chair_form(
+        request,
+        meeting,
+        form,
+        lambda d: services.meeting_cancel(
+            meeting=meeting, by=request.user, reason=d["reason"], expected_version=d["version"]
+        ),
+        title="Cancel the meeting",
+        button="Cancel the meeting",
+        done="Meeting cancelled. Members have been told why.",
+        intro="Referrals waiting for the panel stay waiting and go to its next meeting; items "
+        "marked urgent for this one stay urgent there.",
     )
 
 
@@ -271,6 +356,10 @@ def _decision_page(request, referral, form, call, *, title, meeting=None, previo
 def decision_new(request, pk, referral_pk):
     meeting = _meeting(request, pk)
     referral = visible_case(request.user, referral_pk)
+    refusal = services.decision_refusal(by=request.user, referral=referral, meeting=meeting)
+    if refusal:  # refused before the form, not after it is filled in
+        messages.error(request, refusal)
+        return redirect(meeting)
     form = DecisionForm(
         request.POST or None,
         referral=referral,

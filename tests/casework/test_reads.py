@@ -329,6 +329,8 @@ VISITS: dict[str, list[Visit]] = {
     "team_deadlines": [Visit(lambda w: w.manager)],
     "panels_home": [Visit(lambda w: w.chair)],
     "meeting_new": [Visit(lambda w: w.chair, lambda w: {"panel_pk": w.panel.pk})],
+    # The panel's page lists the referrals waiting for it: a list, it opens none.
+    "panel_detail": [Visit(lambda w: w.member, lambda w: {"panel_pk": w.panel.pk})],
     "conflict_new": [Visit(lambda w: w.member)],
     "referral_list": [Visit(lambda w: w.dsl)],
     "referral_start": [Visit(lambda w: w.dsl)],
@@ -349,6 +351,9 @@ VISITS: dict[str, list[Visit]] = {
     "meeting_minutes_draft": [Visit(lambda w: w.chair, **MEETING)],
     "meeting_minutes_amend": [Visit(lambda w: w.chair, **MEETING)],
     "meeting_ics": [Visit(lambda w: w.member, **MEETING)],
+    # The meeting is in session: it can no longer move or be cancelled, so back to its page.
+    "meeting_reschedule": [Visit(lambda w: w.chair, status=302, **MEETING)],
+    "meeting_cancel": [Visit(lambda w: w.chair, status=302, **MEETING)],
     # A refused approval (the meeting is still in session) goes back to the meeting page.
     "meeting_minutes_approve": [
         Visit(

@@ -196,3 +196,55 @@ def test_outcome_letter_is_accessible(page: Page, live_server, case):
         page.get_by_role("heading", name=f"Outcome of referral {case.reference}", level=1)
     ).to_be_visible()
     assert_accessible(page, "outcome letter")
+
+
+def test_chair_sees_what_waits_and_reschedules_the_meeting(page: Page, live_server, case):
+    from notifications.models import Notification
+
+    people, meeting, reference = case.people, case.meeting, case.reference
+    panel = people["panel"]
+    sign_in(page, live_server, people["panel_chair"])
+
+    # --- The panel's page lists the referral waiting for it, beside the next meeting ------
+    page.goto(f"{live_server.url}/panels/")
+    page.get_by_role("link", name=re.compile(f"^{re.escape(panel.name)}")).click()
+    expect(page.get_by_role("heading", name=panel.name, level=1)).to_be_visible()
+    waiting = page.get_by_role("table", name=f"Referrals waiting for {panel.name}")
+    expect(waiting.get_by_role("row").filter(has_text=reference)).to_be_visible()
+    assert_accessible(page, "panel page")
+
+    # --- A date in the past is refused at the field; a reason is needed ------------------
+    page.get_by_role("link", name=re.compile(r"^\w+day \d+ \w+ \d{4}, \d\d:\d\d$")).click()
+    page.get_by_role("link", name="Reschedule").click()
+    expect(page.get_by_role("heading", name="Reschedule the meeting", level=1)).to_be_visible()
+    when = page.get_by_role("group", name="Date of the meeting")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    when.get_by_label("Day").fill(str(yesterday.day))
+    when.get_by_label("Month").fill(str(yesterday.month))
+    when.get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_role("button", name="Reschedule").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(when.locator(".govuk-error-message")).to_contain_text("must be today or in the future")
+    expect(summary).to_contain_text("Enter why the meeting is moving")
+    assert_accessible(page, "reschedule form with errors")
+
+    # --- Moved to tomorrow with a reason: each member is told once -----------------------
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    when.get_by_label("Day").fill(str(tomorrow.day))
+    when.get_by_label("Month").fill(str(tomorrow.month))
+    when.get_by_label("Year").fill(str(tomorrow.year))
+    page.get_by_label("Start time", exact=True).fill("10:00")
+    page.get_by_label("End time", exact=True).fill("12:00")
+    page.get_by_label("Why is the meeting moving?", exact=True).fill("The chair is in court.")
+    page.get_by_role("button", name="Reschedule").click()
+    expect(page.get_by_role("alert")).to_contain_text("Meeting rescheduled.")
+    expect(page.locator(".govuk-summary-list__row", has_text="Rescheduled")).to_contain_text(
+        "The chair is in court."
+    )
+    moved = Notification.objects.filter(stage="meeting", title__contains="has moved")
+    assert sorted(moved.values_list("user_id", flat=True)) == sorted(
+        [people["panel_chair"].pk, people["panel_member"].pk]
+    )
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).date() == tomorrow

@@ -24,8 +24,10 @@ def awaiting_panel():
 
 
 def meeting_for(referral, *, open_=True):
+    """A meeting of the referral's panel starting in a minute (today, so it can be opened:
+    a meeting opens on its own day only), in session unless `open_` is False."""
     people = referral.people
-    start = timezone.now() + dt.timedelta(days=1)
+    start = timezone.now() + dt.timedelta(minutes=1)
     meeting = services.meeting_schedule(
         panel=people["panel"],
         by=people["panel_chair"],
