@@ -1,9 +1,13 @@
-"""The two forms every case page shares. They parse input only; the services hold the rules
+"""The forms and fields every case page shares (free text, the version, a reason, the one
+GOV.UK date input). They parse input only; the services hold the rules
 (which reasons are required, how long a stored reason may be)."""
 
-from django import forms
+import datetime as dt
 
-from casework.validators import plain_text
+from django import forms
+from django.forms.boundfield import BoundField
+
+from casework.validators import LATEST_DATE, plain_text
 
 
 def free_text(
@@ -65,3 +69,86 @@ class ReasonForm(VersionForm):
             hint=self.reason_hint if reason_hint is None else reason_hint,
             message="Enter a reason" if label == "Reason" else None,
         )
+
+
+# --- the one date input ----------------------------------------------------------------
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+class DateBoundField(BoundField):
+    """Gives the template the three parts of a GOV.UK date input, with their values."""
+
+    @property
+    def parts(self):
+        value = self.value()
+        if isinstance(value, dt.date):
+            value = [value.day, value.month, value.year]
+        elif isinstance(value, str):  # an ISO date given as initial data
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                value = None
+            else:
+                value = [day.day, day.month, day.year]
+        value = list(value or ["", "", ""])
+        names = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
+        return [
+            {
+                # The day input carries the field's id, so the error summary links to it.
+                "id": self.auto_id if part == "day" else f"{self.auto_id}-{part}",
+                "name": f"{self.html_name}_{part}",
+                "label": label,
+                "width": width,
+                "value": "" if value[n] is None else value[n],
+            }
+            for n, (part, label, width) in enumerate(names)
+        ]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date typed as day, month and year (the GOV.UK date input pattern), the one way
+    every date is entered (templates/includes/date_input.html; includes/field.html uses it
+    for this field). It parses only: a real date, from 1900 to 2100. Empty is allowed unless
+    `required`; whether a date may be in the past is the service's call."""
+
+    widget = forms.MultiWidget(
+        widgets={"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}
+    )
+
+    def __init__(self, *, label, required=False, required_message=None, **kwargs):
+        part = {"required": False}
+        super().__init__(
+            fields=[forms.CharField(**part), forms.CharField(**part), forms.CharField(**part)],
+            require_all_fields=False,
+            required=required,
+            label=label,
+            error_messages={"required": required_message or f"Enter the {label.lower()}"},
+            **kwargs,
+        )
+
+    def get_bound_field(self, form, field_name):
+        return DateBoundField(form, self, field_name)
+
+    def compress(self, data_list):
+        day, month, year = ((p or "").strip() for p in (list(data_list) + ["", "", ""])[:3])
+        if not (day or month or year):
+            return None
+        label = self.label
+        parts = {"day": day, "month": month, "year": year}
+        missing = [name for name, value in parts.items() if not value]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}")
+        real = f"{label} must be a real date, like 27 3 2027"
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(real)
+        if int(year) > LATEST_DATE.year:
+            raise forms.ValidationError(
+                f"{label} must be no later than {LATEST_DATE:%-d %B %Y}", code="too_late"
+            )
+        if int(year) < EARLIEST_DATE.year:
+            raise forms.ValidationError(f"{label} must be in {EARLIEST_DATE.year} or later")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise forms.ValidationError(real) from exc

@@ -31,3 +31,14 @@ def due_date_problem(due_on) -> str:
     if due_on > LATEST_DATE:
         return f"The due date must be no later than {LATEST_DATE:%-d %B %Y}"
     return ""
+
+
+def start_date_problem(start_by) -> str:
+    """Why a date work starts by cannot be used (an empty string if it can): work decided
+    now cannot have started by a day already gone, so today or later, and no later than
+    2100."""
+    if start_by < timezone.localdate():
+        return "The date the work starts by must be today or later"
+    if start_by > LATEST_DATE:
+        return f"The date the work starts by must be no later than {LATEST_DATE:%-d %B %Y}"
+    return ""

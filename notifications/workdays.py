@@ -16,6 +16,13 @@ from django.utils import timezone
 # accounts.models.Nation codes are the `holidays` package's GB subdivisions.
 NATIONS = {"ENG", "WLS", "SCT", "NIR"}
 
+# Every date typed is no later than 2100 (casework.validators.LATEST_DATE, checked at the
+# field and by the services). Should a later one reach the calendar anyway, it answers
+# without an error and without counting millennia of bank holidays: beyond this day only
+# weekends are skipped, and the calendar stops at the last day Python can hold.
+HORIZON = dt.date(2100, 12, 31)
+ONE_DAY = dt.timedelta(days=1)
+
 
 @lru_cache(maxsize=64)
 def _bank_holidays(nation, year):
@@ -44,6 +51,8 @@ class WorkingCalendar:
         return cls(authority.nation, closures)
 
     def is_working_day(self, day):
+        if day > HORIZON:
+            return day.weekday() < 5
         return (
             day.weekday() < 5
             and day not in self.closures
@@ -51,15 +60,21 @@ class WorkingCalendar:
         )
 
     def next_working_day(self, day):
-        day += dt.timedelta(days=1)
-        while not self.is_working_day(day):
-            day += dt.timedelta(days=1)
+        try:
+            day += ONE_DAY
+            while not self.is_working_day(day):
+                day += ONE_DAY
+        except OverflowError:  # past 31 December 9999: the calendar ends there
+            return dt.date.max
         return day
 
     def previous_working_day(self, day):
-        day -= dt.timedelta(days=1)
-        while not self.is_working_day(day):
-            day -= dt.timedelta(days=1)
+        try:
+            day -= ONE_DAY
+            while not self.is_working_day(day):
+                day -= ONE_DAY
+        except OverflowError:  # before 1 January 1 AD
+            return dt.date.min
         return day
 
     def add(self, day, count):
@@ -68,15 +83,21 @@ class WorkingCalendar:
         step = self.next_working_day if count >= 0 else self.previous_working_day
         for _ in range(abs(count)):
             day = step(day)
+            if day in (dt.date.max, dt.date.min):
+                break
         return day
 
     def between(self, start, end):
         """Working days after `start` up to and including `end` (so add(d, n) is n after d)."""
         if end < start:
             return -self.between(end, start)
+        if end > HORIZON:  # beyond it, weekdays only: counted, not walked day by day
+            if start >= HORIZON:
+                return _weekdays_after(start, end)
+            return self.between(start, HORIZON) + _weekdays_after(HORIZON, end)
         count, day = 0, start
         while day < end:
-            day += dt.timedelta(days=1)
+            day += ONE_DAY
             count += self.is_working_day(day)
         return count
 
@@ -97,9 +118,21 @@ class WorkingCalendar:
         working days (or calendar months, rolled on to a working day) after it starts."""
         first = self.working_day_of(start)
         if months:
-            day = first + relativedelta(months=months)
+            try:
+                day = first + relativedelta(months=months)
+            except (OverflowError, ValueError):  # past 9999
+                day = dt.date.max
             if not self.is_working_day(day):
                 day = self.next_working_day(day)
         else:
             day = self.add(first, working_days)
         return self.end_of(day)
+
+
+def _weekdays_after(start, end):
+    """Weekdays after `start` up to and including `end` (start <= end)."""
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5
+    for n in range(1, rest + 1):
+        count += (start + dt.timedelta(days=weeks * 7 + n)).weekday() < 5
+    return count

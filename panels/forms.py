@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from casework import pathways
-from casework.forms import ReasonForm, VersionForm
+from casework.forms import DateInputField, ReasonForm, VersionForm
 from casework.validators import plain_text
 from panels.choices import Level
 from referrals.models import ThresholdIndicator
@@ -205,12 +205,9 @@ class DecisionForm(VersionForm):
     lead_team = forms.ModelChoiceField(
         label="Lead team", queryset=Team.objects.none(), required=False
     )
-    start_by = forms.DateField(
+    start_by = DateInputField(
         label="Work starts by",
-        required=False,
-        help_text="For example 2026-12-14",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter the date like 2026-12-14"},
+        help_text="Today or later. For example, 27 3 2027",
     )
 
     def __init__(self, *args, referral, step=False, **kwargs):

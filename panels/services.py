@@ -12,6 +12,7 @@ from accounts.roles import Roles
 from casework import pathways
 from casework.errors import ChangedUnderYou, Incomplete, NotAllowed
 from casework.runner import record_create, record_transition_run
+from casework.validators import start_date_problem
 from notifications.services import notify_people
 from panels.choices import Level
 from panels.models import (
@@ -460,6 +461,8 @@ def _check_decision(
             problems["lead_practitioner"] = ["Name the lead practitioner or team"]
         if start_by is None:
             problems["start_by"] = ["Enter the date by which the work starts"]
+        elif start_date_problem(start_by):
+            problems["start_by"] = [start_date_problem(start_by)]
     if problems:
         raise Incomplete("The decision cannot be recorded yet", problems)
     if not (referral.panel_id and _is_member(by, referral.panel)):

@@ -1,6 +1,6 @@
 """Forms parse and check the format of what people type; the services decide the rest.
 Each carries the meeting's version, so a page left open while a colleague saved is refused.
-Dates use the GOV.UK date input (referrals.risks.forms.DateInputField)."""
+Dates use the GOV.UK date input (casework.forms.DateInputField)."""
 
 import datetime as dt
 import re
@@ -8,10 +8,9 @@ import re
 from django import forms
 from django.utils import timezone
 
-from casework.forms import ReasonForm, VersionForm, free_text
+from casework.forms import DateInputField, ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.plans.forms import ActionForm
-from referrals.risks.forms import DateInputField
 from safety_summits.choices import About, Format, peer_group_lines
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

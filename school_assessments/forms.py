@@ -3,22 +3,13 @@ assessment's version, so a page left open while a colleague saved is refused, no
 
 from django import forms
 
-from casework.forms import VersionForm, free_text
+from casework.forms import DateInputField, VersionForm, free_text
 from casework.validators import plain_text
 from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling, Judgement, MethodKind
 
 
 def _text(label, max_length=5000, *, help_text="", rows=6, required=False):
     return free_text(label, max_length=max_length, required=required, rows=rows, hint=help_text)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"class": "govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
-        )
 
 
 class DomainForm(VersionForm):
@@ -133,15 +124,10 @@ class MethodForm(VersionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the method"},
     )
-    held_on = forms.DateField(
+    held_on = DateInputField(
         label="Date",
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="When it took place, for example 2026-03-14.",
-        error_messages={
-            "required": "Enter the date",
-            "invalid": "Enter the date like 2026-03-14",
-        },
+        required=True,
+        help_text="When it took place, for example 14 3 2026.",
     )
     participants = forms.CharField(
         label="Who took part",

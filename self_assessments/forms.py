@@ -3,23 +3,17 @@ casework.errors.show_on_form puts each refusal on its field."""
 
 from django import forms
 
-from casework.forms import ReasonForm, VersionForm
+from casework.forms import DateInputField, ReasonForm, VersionForm
 from casework.validators import plain_text
 from self_assessments.models import Instrument
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
 
 def _date(label, required=True):
-    return forms.DateField(
+    return DateInputField(
         label=label,
         required=required,
-        help_text="For example 2026-12-14",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date it is due",
-            "invalid": "Enter the date like 2026-12-14",
-        },
+        required_message="Enter the date it is due",
+        help_text="For example, 27 3 2027",
     )
 
 

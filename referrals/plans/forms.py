@@ -2,7 +2,7 @@
 
 from django import forms
 
-from casework.forms import ReasonForm, VersionForm, free_text
+from casework.forms import DateInputField, ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.plans.models import ReviewDecision
 from referrals.plans.services import OUTCOME_QUESTIONS
@@ -14,16 +14,8 @@ def _text(label, *, required=True, max_length=3000, rows=4, hint="", message=Non
     )
 
 
-def _date(label, hint="For example, 27 March 2027: use the date picker or type it."):
-    return forms.DateField(
-        label=label,
-        help_text=hint,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": "Enter a real date, like 2027-03-27",
-        },
-    )
+def _date(label, hint="For example, 27 3 2027"):
+    return DateInputField(label=label, help_text=hint, required=True)
 
 
 class AimsForm(VersionForm):

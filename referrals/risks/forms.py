@@ -2,11 +2,10 @@
 services in referrals.risks.services decide what is complete and who may act. Wording from
 the DfE advice on sexual violence and sexual harassment between children, paras 58-82."""
 
-import datetime as dt
-
 from django import forms
-from django.forms.boundfield import BoundField
 
+from casework.forms import DateBoundField as DateBoundField  # re-exported: the date input
+from casework.forms import DateInputField as DateInputField  # lives in casework.forms
 from casework.forms import ReasonForm, VersionForm, free_text
 from referrals.risks.models import Measure, RiskLevel
 
@@ -14,67 +13,6 @@ from referrals.risks.models import Measure, RiskLevel
 def _text(label, max_length, *, help_text="", rows=5):
     """Free text, never required here: the services say which answers are needed."""
     return free_text(label, max_length=max_length, required=False, rows=rows, hint=help_text)
-
-
-class DateBoundField(BoundField):
-    """Gives the template the three parts of a GOV.UK date input, with their values."""
-
-    @property
-    def parts(self):
-        value = self.value()
-        if isinstance(value, dt.date):
-            value = [value.day, value.month, value.year]
-        value = list(value or ["", "", ""])
-        names = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
-        return [
-            {
-                # The day input carries the field's id, so the error summary links to it.
-                "id": self.auto_id if part == "day" else f"{self.auto_id}-{part}",
-                "name": f"{self.html_name}_{part}",
-                "label": label,
-                "width": width,
-                "value": "" if value[n] is None else value[n],
-            }
-            for n, (part, label, width) in enumerate(names)
-        ]
-
-
-class DateInputField(forms.MultiValueField):
-    """A date typed as day, month and year (the GOV.UK date input pattern). Empty is
-    allowed here: whether it is needed is the service's call."""
-
-    widget = forms.MultiWidget(
-        widgets={"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}
-    )
-
-    def __init__(self, *, label, **kwargs):
-        part = {"required": False}
-        super().__init__(
-            fields=[forms.CharField(**part), forms.CharField(**part), forms.CharField(**part)],
-            require_all_fields=False,
-            required=False,
-            label=label,
-            **kwargs,
-        )
-
-    def get_bound_field(self, form, field_name):
-        return DateBoundField(form, self, field_name)
-
-    def compress(self, data_list):
-        day, month, year = ((p or "").strip() for p in (list(data_list) + ["", "", ""])[:3])
-        if not (day or month or year):
-            return None
-        label = self.label
-        parts = {"day": day, "month": month, "year": year}
-        missing = [name for name, value in parts.items() if not value]
-        if missing:
-            raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(f"{label} must be a real date, like 27 3 2027")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise forms.ValidationError(f"{label} must be a real date, like 27 3 2027") from exc
 
 
 def _measures(label, help_text):

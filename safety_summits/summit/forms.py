@@ -5,11 +5,10 @@ names."""
 
 from django import forms
 
-from casework.forms import ReasonForm, VersionForm, free_text
+from casework.forms import DateInputField, ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.choices import YEAR_GROUPS, year_groups_for
 from referrals.plans.forms import ActionForm
-from referrals.risks.forms import DateInputField
 from safety_summits.forms import RecordedElsewhere, WhenForm
 from safety_summits.summit.choices import Activity, Agency, PlaceKind, Question
 

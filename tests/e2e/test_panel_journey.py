@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from panels import services
 from panels.models import ThresholdDecision
 from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import fill_date
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
 AXE = Axe()
@@ -76,7 +77,7 @@ def fill_decision(page: Page, people, *, pathway):
     )
     page.get_by_label("Lead team", exact=True).select_option(label=people["team"].name)
     start_by = timezone.localdate() + dt.timedelta(days=10)
-    page.get_by_label("Work starts by", exact=True).fill(start_by.isoformat())
+    fill_date(page, start_by, "Work starts by")
 
 
 def test_chair_records_decision_and_dsl_reads_outcome_letter(page: Page, live_server, case):

@@ -50,7 +50,7 @@ def decide_a_summit(page: Page, live_server, case):
     page.get_by_label("Lead practitioner", exact=True).select_option(label="Lee Practitioner")
     page.get_by_label("Lead team", exact=True).select_option(label=people["team"].name)
     start_by = timezone.localdate() + dt.timedelta(days=10)
-    page.get_by_label("Work starts by", exact=True).fill(start_by.isoformat())
+    fill_date(page, start_by, "Work starts by")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_role("heading", name="Decisions at this meeting", level=2)).to_be_visible()
     sign_out(page)

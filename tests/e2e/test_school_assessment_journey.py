@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from referrals.choices import ReferralState
 from referrals.models import PlanAction, SchoolReferral
 from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import fill_date
 from tests.school_assessments.factories import planned
 
 AXE = Axe()
@@ -63,7 +64,7 @@ def complete_the_assessment(page: Page, live_server, assessment):
         page.get_by_role("button", name="Save", exact=True).click()  # back to the workspace
     page.get_by_role("link", name="Methods used").click()
     page.get_by_role("radio", name="Focus group with students").check()
-    page.get_by_label("Date", exact=True).fill(timezone.localdate().isoformat())
+    fill_date(page, timezone.localdate(), "Date")
     page.get_by_label("Who took part", exact=True).fill("Eight Year 9 pupils, the lead")
     page.get_by_label("Summary", exact=True).fill("The corridor and the bus feel unsafe.")
     page.get_by_role("button", name="Add method").click()
@@ -102,7 +103,7 @@ def test_from_assessment_to_closure(page: Page, live_server, assessment):
         label=f"Dana Lead ({assessment.referral.school.name})"
     )
     due = timezone.localdate() + dt.timedelta(days=14)
-    page.get_by_label("Due date", exact=True).fill(due.isoformat())
+    fill_date(page, due, "Due date")
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_role("link", name="Staff the top corridor at lunch")).to_be_visible()
     assert_accessible(page, "plan being agreed")

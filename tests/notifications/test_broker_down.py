@@ -13,6 +13,7 @@ from config.celery import app
 from notifications.models import Notification
 from notifications.tasks import drain_outbox
 from referrals.choices import ReferralState as S
+from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, meeting_for
 from tests.referrals.factories import draft, in_state
 
@@ -106,7 +107,7 @@ def test_recording_a_decision_answers_saves_and_the_letter_goes_later(
         "advice": "",
         "lead_practitioner": people["practitioner"].pk,
         "lead_team": people["team"].pk,
-        "start_by": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+        **date_parts("start_by", timezone.localdate() + dt.timedelta(days=14)),
     }
     response, seconds = timed(
         lambda: client.post(f"/meetings/{meeting.pk}/decide/{referral.pk}/", data)

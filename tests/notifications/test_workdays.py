@@ -347,3 +347,31 @@ def test_a_later_end_of_the_working_day_keeps_an_evening_start_on_the_same_day(s
     calendar = WorkingCalendar()
     assert calendar.working_day_of(london(2026, 11, 24, 17, 30)) == d("2026-11-24")
     assert calendar.due(london(2026, 11, 24, 17, 30), working_days=1) == london(2026, 11, 25, 18, 0)
+
+
+# --- extreme dates: answered, never an error ----------------------------------------------
+
+
+def test_the_calendar_answers_for_a_date_in_9999_without_an_error():
+    calendar = WorkingCalendar("ENG")
+    last = dt.date.max  # Friday 31 December 9999
+    assert calendar.next_working_day(last) == last
+    assert calendar.add(last, 5) == last
+    assert calendar.add(d("9999-12-27"), 10) == last
+    assert calendar.previous_working_day(dt.date.min) == dt.date.min
+    assert calendar.add(d("9999-01-01"), -1) == d("9998-12-31")  # weekdays only past 2100
+    due = calendar.due(london(9999, 12, 30, 9, 0), months=3)
+    assert due.date() == last and due.hour == 17
+    assert calendar.due(london(9999, 12, 30, 9, 0), working_days=10).date() == last
+
+
+def test_working_days_to_a_far_date_are_counted_not_walked():
+    calendar = WorkingCalendar("ENG")
+    to_2100 = calendar.between(d("2026-12-01"), d("2100-12-31"))
+    # 2101-01-03 is a Monday: the Saturday and Sunday before it do not count.
+    assert calendar.between(d("2026-12-01"), d("2101-01-02")) == to_2100
+    assert calendar.between(d("2026-12-01"), d("2101-01-03")) == to_2100 + 1
+    assert calendar.between(d("2101-01-03"), d("2101-01-10")) == 5
+    far = calendar.between(d("2026-12-01"), dt.date.max)
+    assert far > to_2100 + 5 * 52 * 7000
+    assert calendar.between(dt.date.max, d("2026-12-01")) == -far

@@ -1,6 +1,9 @@
 """Threshold decisions: refused with a clear message and nothing changed when wrong;
 moving the referral on when right; never edited, only superseded."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from accounts.models import AuthorityRole
@@ -10,6 +13,7 @@ from panels.models import ConflictOfInterest, ThresholdDecision
 from referrals.choices import ReferralState as S
 from referrals.models import SchoolReferral, TransitionRecord
 from tests.accounts.factories import ContextPanelFactory, authority_role, panel_member_of
+from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +296,89 @@ def test_the_outcome_goes_to_the_schools_dsls(mailoutbox, django_capture_on_comm
     message = Notification.objects.get(user=referral.people["dsl"], stage="outcome")
     assert "Child in need" in message.title and message.url.endswith("/outcome/")
     assert referral.people["dsl"].email in [m.to[0] for m in mailoutbox]
+
+
+# --- the date the work starts by: the GOV.UK date input, today or later, no later than 2100 --
+
+TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.mark.time_machine(TUESDAY, tick=False)
+@pytest.mark.parametrize(
+    ("start_by", "message"),
+    [
+        (dt.date(2026, 11, 30), "The date the work starts by must be today or later"),
+        (dt.date(2101, 1, 1), "The date the work starts by must be no later than 31 December 2100"),
+    ],
+)
+def test_a_start_date_in_the_past_or_after_2100_is_refused(start_by, message):
+    referral = awaiting_panel()
+    with pytest.raises(Incomplete) as refused:
+        services.decision_record(
+            referral=referral,
+            by=referral.people["panel_member"],
+            **decision_args(referral, start_by=start_by),
+        )
+    assert refused.value.problems["start_by"] == [message]
+    assert unchanged(referral)
+
+
+@pytest.mark.time_machine(TUESDAY, tick=False)
+def test_today_is_a_start_date_the_service_takes():
+    referral = awaiting_panel()
+    decision = services.decision_record(
+        referral=referral,
+        by=referral.people["panel_member"],
+        **decision_args(referral, start_by=dt.date(2026, 12, 1)),
+    )
+    assert decision.start_by == dt.date(2026, 12, 1)
+
+
+@pytest.mark.time_machine(TUESDAY, tick=False)
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"day": "14", "month": "", "year": "2026"}, "Work starts by must include a month"),
+        ({"day": "", "month": "", "year": "2026"}, "Work starts by must include a day and a month"),
+        ({"day": "31", "month": "2", "year": "2027"}, "Work starts by must be a real date"),
+        ({"day": "x", "month": "12", "year": "2026"}, "Work starts by must be a real date"),
+        (
+            {"day": "1", "month": "1", "year": "9999"},
+            "Work starts by must be no later than 31 December 2100",
+        ),
+        (
+            {"day": "30", "month": "11", "year": "2026"},
+            "The date the work starts by must be today or later",
+        ),
+        ({"day": "", "month": "", "year": ""}, "Enter the date by which the work starts"),
+    ],
+)
+def test_the_decision_page_takes_day_month_and_year_and_refuses_a_bad_date_at_the_field(
+    client, parts, message
+):
+    referral = awaiting_panel()
+    meeting = meeting_for(referral)
+    people = referral.people
+    client.force_login(people["panel_member"])
+    url = f"/meetings/{meeting.pk}/decide/{referral.pk}/"
+    page = client.get(url).content.decode()
+    assert 'class="govuk-date-input"' in page and 'name="start_by_day"' in page
+    assert 'type="date"' not in page
+    data = {
+        "version": referral.version,
+        "level": "child_in_need",
+        "pathway": "school_assessment",
+        "rationale": "Harassment on the bus.",
+        "lead_practitioner": people["practitioner"].pk,
+        "lead_team": people["team"].pk,
+    }
+    response = client.post(url, {**data, **date_parts("start_by", **parts)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page and 'href="#id_start_by"' in page
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in page
+    assert unchanged(referral)
+
+    response = client.post(url, {**data, **date_parts("start_by", dt.date(2026, 12, 14))})
+    assert response.status_code == 302
+    assert referral.decisions.get().start_by == dt.date(2026, 12, 14)

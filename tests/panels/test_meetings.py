@@ -19,6 +19,7 @@ from tests.accounts.factories import (
     front_door_of,
     panel_member_of,
 )
+from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 from tests.referrals.factories import COMPLETE_ANSWERS, draft
 
@@ -265,7 +266,7 @@ def test_decision_page_records_the_decision_and_refuses_bad_input(client, early_
         "advice": "",
         "lead_practitioner": people["practitioner"].pk,
         "lead_team": people["team"].pk,
-        "start_by": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+        **date_parts("start_by", timezone.localdate() + dt.timedelta(days=14)),
     }
     page = client.post(url, data).content.decode()
     assert "There is a problem" in page and "does not fit universal / early help" in page

@@ -13,6 +13,7 @@ from referrals.choices import ReferralState
 from referrals.models import CaseOutcome, CasePlan, PlanAction, SchoolReferral
 from referrals.plans import services as plan_services
 from referrals.plans.models import ActionState, PlanState
+from tests.dates import date_parts
 from tests.notifications.helpers import london, sweep_at
 from tests.referrals.plan_factories import decided_case, in_days, plan_with_actions
 
@@ -403,7 +404,7 @@ def test_the_lead_adds_an_action_through_the_form(client):
             "what": "Staff the corridor",
             "why": "No adult at lunch",
             "owner": dsl.pk,
-            "due_on": in_days(7).isoformat(),
+            **date_parts("due_on", in_days(7)),
         },
     )
     assert response.status_code == 302
@@ -413,10 +414,20 @@ def test_the_lead_adds_an_action_through_the_form(client):
 
 
 @pytest.mark.parametrize(
-    ("due_on", "message"),
-    [("9999-01-01", "no later than 31 December 2100"), ("2001-01-01", "today or later")],
+    ("parts", "message"),
+    [
+        (
+            {"day": "1", "month": "1", "year": "9999"},
+            "Due date must be no later than 31 December 2100",
+        ),
+        ({"day": "1", "month": "1", "year": "2001"}, "The due date must be today or later"),
+        ({"day": "", "month": "", "year": ""}, "Enter the due date"),
+        ({"day": "27", "month": "", "year": "2027"}, "Due date must include a month"),
+        ({"day": "31", "month": "2", "year": "2027"}, "Due date must be a real date"),
+        ({"day": "1", "month": "3", "year": "27"}, "Due date must be a real date"),
+    ],
 )
-def test_a_due_date_out_of_range_is_refused_at_the_field_not_a_500(client, due_on, message):
+def test_a_bad_due_date_is_refused_at_the_field_not_a_500(client, parts, message):
     case, plan, (action,) = plan_with_actions(owners=("dsl",))
     client.force_login(case.people["practitioner"])
     response = client.post(
@@ -425,11 +436,14 @@ def test_a_due_date_out_of_range_is_refused_at_the_field_not_a_500(client, due_o
             "what": "Patrol the stop",
             "why": "Pupils asked",
             "owner": case.people["dsl"].pk,
-            "due_on": due_on,
+            **date_parts("due_on", **parts),
         },
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert "There is a problem" in page and 'href="#id_due_on"' in page
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in page
+    assert 'name="due_on_day"' in page and 'class="govuk-date-input"' in page
     assert PlanAction.objects.count() == 1
     with pytest.raises(Incomplete):
         plan_services.action_reschedule(
@@ -459,3 +473,35 @@ def test_a_case_stepped_down_below_threshold_runs_no_clocks():
     assert [d.status for d in stopped] == [DeadlineStatus.CANCELLED] * 2
     assert all(d.stop_reason.startswith("The case ended") for d in stopped)
     assert not Deadline.objects.filter(case_id=case.pk, status=DeadlineStatus.RUNNING).exists()
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("9999", "New due date must be no later than 31 December 2100"), ("", "must include a year")],
+)
+def test_rescheduling_through_the_page_uses_the_date_input_and_refuses_9999(client, year, message):
+    case, plan, (action,) = plan_with_actions(owners=("dsl",))
+    client.force_login(case.people["practitioner"])
+    url = reverse("plan_action", args=[action.pk])
+    page = client.get(url).content.decode()
+    assert (
+        f'name="reschedule-due_on_year" type="text" inputmode="numeric" '
+        f'value="{action.due_on.year}"' in page
+    )
+    data = {
+        "intent": "reschedule",
+        "reschedule-version": action.version,
+        "reschedule-reason": "The operator moved the date",
+    }
+    response = client.post(
+        url, {**data, **date_parts("reschedule-due_on", day="1", month="1", year=year)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_reschedule-due_on"' in page and message in page
+    assert PlanAction.objects.get(pk=action.pk).due_on == action.due_on
+
+    new = action.due_on + dt.timedelta(days=7)
+    response = client.post(url, {**data, **date_parts("reschedule-due_on", new)})
+    assert response.status_code == 302
+    assert PlanAction.objects.get(pk=action.pk).due_on == new

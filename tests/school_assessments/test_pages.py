@@ -3,6 +3,7 @@ PDF; and the query counts of the list and workspace, which do not grow with thei
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from school_assessments.choices import AssessmentState as A
 from school_assessments.choices import Domain
 from school_assessments.models import SchoolAssessment
+from tests.dates import date_parts
 from tests.school_assessments.factories import add_method, fill_domain, in_state, planned
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ def test_the_lead_works_through_the_assessment_on_its_pages(client):
         {
             "version": _fresh(assessment).version,
             "kind": "observation",
-            "held_on": future.isoformat(),
+            **date_parts("held_on", future),
             "participants": "Lead practitioner and the DSL",
             "summary": "Lunchtime walk-round.",
         },
@@ -82,7 +84,7 @@ def test_the_lead_works_through_the_assessment_on_its_pages(client):
         {
             "version": _fresh(assessment).version,
             "kind": "observation",
-            "held_on": timezone.localdate().isoformat(),
+            **date_parts("held_on", timezone.localdate()),
             "participants": "Lead practitioner and the DSL",
             "summary": "Lunchtime walk-round: no adult on the top corridor.",
         },
@@ -282,3 +284,41 @@ def test_a_dsl_list_shows_only_shared_assessments(client):
     client.force_login(shared.people["dsl"])
     page = client.get(reverse("school_assessment_list")).text
     assert _url("school_assessment_detail", shared) in page
+
+
+@pytest.mark.time_machine(
+    dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False
+)
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"day": "14", "month": "", "year": "2026"}, "Date must include a month"),
+        ({"day": "30", "month": "2", "year": "2026"}, "Date must be a real date, like 27 3 2027"),
+        ({"day": "1", "month": "1", "year": "9999"}, "Date must be no later than 31 December 2100"),
+        ({"day": "", "month": "", "year": ""}, "Enter the date"),
+    ],
+)
+def test_a_methods_date_is_a_govuk_date_input_and_a_bad_one_is_refused_at_the_field(
+    client, parts, message
+):
+    assessment = in_state(A.IN_PROGRESS, complete=False)
+    client.force_login(assessment.people["practitioner"])
+    url = _url("school_assessment_methods", assessment)
+    page = client.get(url).text
+    assert 'class="govuk-date-input"' in page and 'name="held_on_day"' in page
+    assert 'type="date"' not in page
+    data = {
+        "version": _fresh(assessment).version,
+        "kind": "observation",
+        "participants": "Lead practitioner and the DSL",
+        "summary": "Lunchtime walk-round.",
+    }
+    response = client.post(url, {**data, **date_parts("held_on", **parts)})
+    assert response.status_code == 200
+    assert 'href="#id_held_on"' in response.text
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in response.text
+    assert not _fresh(assessment).methods.exists()
+
+    response = client.post(url, {**data, **date_parts("held_on", dt.date(2026, 11, 27))})
+    assert response.status_code == 302
+    assert _fresh(assessment).methods.get().held_on == dt.date(2026, 11, 27)

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from self_assessments import charts, services
 from self_assessments.models import ImprovementAction, Instrument, SelfAssessment
 from self_assessments.scoring import results
 from tests.accounts.factories import LocalAuthorityFactory, SchoolFactory, dsl_of
+from tests.dates import date_parts
 from tests.self_assessments.factories import (
     answer_all,
     beyond_referrals,
@@ -138,16 +140,18 @@ def test_gaps_become_improvement_plan_actions(client, partnership):
     item = audit.instrument.items.get(number="2.4")
     client.force_login(people["police"])
     url = f"/self-assessments/{audit.pk}/gaps/{item.pk}/"
-    response = client.post(url, {"what": "", "due_on": "yesterday"})
+    response = client.post(
+        url, {"what": "", **date_parts("due_on", day="yesterday", month="", year="")}
+    )
     assert response.status_code == 200
     assert "Enter what will be done" in response.content.decode()
-    due = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+    due = date_parts("due_on", timezone.localdate() + dt.timedelta(days=60))
     response = client.post(
         url,
         {
             "what": "Audit PSHE provision across schools",
             "owner": people["police"].pk,
-            "due_on": due,
+            **due,
         },
     )
     assert response.status_code == 302
@@ -297,3 +301,44 @@ def test_audit_list_queries_do_not_grow_with_audits(
         response = client.get("/self-assessments/")
     assert response.content.decode().count("/export") == 0
     assert response.content.decode().count('href="/self-assessments/') >= 6
+
+
+@pytest.mark.time_machine(
+    dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False
+)
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (
+            {"day": "1", "month": "13", "year": "2027"},
+            "Due date must be a real date, like 27 3 2027",
+        ),
+        ({"day": "1", "month": "3", "year": ""}, "Due date must include a year"),
+        (
+            {"day": "1", "month": "1", "year": "9999"},
+            "Due date must be no later than 31 December 2100",
+        ),
+        ({"day": "", "month": "", "year": ""}, "Enter the date it is due"),
+    ],
+)
+def test_a_gaps_due_date_is_a_govuk_date_input_and_9999_is_refused_not_a_500(
+    client, partnership, parts, message
+):
+    authority, people = partnership
+    audit = completed(authority, people["front_door"], nspcc(), "3", {"2.4": "1"})
+    item = audit.instrument.items.get(number="2.4")
+    client.force_login(people["police"])
+    url = f"/self-assessments/{audit.pk}/gaps/{item.pk}/"
+    page = client.get(url).content.decode()
+    assert 'class="govuk-date-input"' in page and 'name="due_on_day"' in page
+    data = {"what": "Audit PSHE provision", "owner": people["police"].pk}
+    response = client.post(url, {**data, **date_parts("due_on", **parts)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_due_on"' in page
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in page
+    assert not ImprovementAction.objects.exists()
+
+    response = client.post(url, {**data, **date_parts("due_on", dt.date(2027, 3, 1))})
+    assert response.status_code == 302
+    assert ImprovementAction.objects.get().due_on == dt.date(2027, 3, 1)

@@ -16,6 +16,7 @@ from referrals.models import SchoolReferral, TransitionRecord
 from self_assessments import gaps, services
 from self_assessments.models import GapAction, Item, SelfAssessment
 from tests.accounts.factories import SchoolFactory, dsl_of
+from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, decision_args
 from tests.self_assessments.factories import answer_all, pathway_audit
 
@@ -132,14 +133,14 @@ def test_dsl_completes_it_another_school_cannot_see_it_and_the_practitioner_plan
         i.number: i
         for i in Item.objects.filter(instrument=audit.instrument, number__in=["1.3", "4.2"])
     }
-    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    due = timezone.localdate() + dt.timedelta(days=30)
     data = {"version": audit.version, "note": "Agreed with the DSL on 3 March."}
     for item in red.values():
         data |= {
             f"gap-{item.pk}-add": "on",
             f"gap-{item.pk}-what": f"Close the gap on {item.title}",
             f"gap-{item.pk}-owner": str(dsl.pk),
-            f"gap-{item.pk}-due_on": due,
+            **date_parts(f"gap-{item.pk}-due_on", due),
         }
     response = client.post(f"{url}review/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
