@@ -10,7 +10,6 @@ from casework.forms import DateInputField, ReasonForm, VersionForm
 from casework.validators import plain_text
 from panels.choices import Level
 from referrals.models import ThresholdIndicator
-from referrals.risks.forms import DateInputField
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
