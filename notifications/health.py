@@ -74,7 +74,9 @@ def check():
         # Clocks whose stage nobody could be told of (not even a duty manager): unstamped and
         # tried again each sweep; and clocks that reached only a fallback (their managers or
         # the duty manager) because nobody held the role that owns them. Counts only: the
-        # health check shows no case.
+        # health check shows no case. Like a refused address, a missing role is a setup
+        # defect for people to fix, not a reason for a load balancer to take the service
+        # away: reported here ("deadlines": "unroutable"), without turning /healthz 503.
         running = Deadline.objects.filter(status=DeadlineStatus.RUNNING)
         details["unroutable_deadlines"] = running.filter(unroutable=True).count()
         details["deadlines_sent_to_a_fallback"] = running.filter(
@@ -83,6 +85,6 @@ def check():
         details["deadlines"] = "unroutable" if details["unroutable_deadlines"] else "ok"
     healthy = all(
         details.get(k) in ("ok",) or str(details.get(k)).startswith("not used")
-        for k in ("database", "redis", "reminders", "outbox", "deadlines")
+        for k in ("database", "redis", "reminders", "outbox")
     )
     return healthy, details

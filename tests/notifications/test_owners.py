@@ -307,3 +307,30 @@ def test_a_step_up_or_down_naming_a_new_lead_moves_every_open_clock(time_machine
     assert all(d.owner_id == new_lead.pk for d in running.filter(owner_role="lead"))
     assert all(d.team_id == new_team.pk for d in running)
     assert not my_deadlines(old).exists()
+
+
+def test_the_team_manager_reallocates_on_the_page_and_others_cannot(time_machine, client):
+    referral, _ = _allocated_with_clocks(time_machine)
+    people = referral.people
+    other = team_member_of(people["team"])
+    url = f"/referrals/{referral.pk}/reallocate/"
+    client.force_login(people["practitioner"])
+    assert client.get(url).status_code == 403
+    client.force_login(people["manager"])
+    page = client.get(f"/referrals/{referral.pk}/")
+    assert url in page.content.decode()
+    refused = client.post(url, {"version": referral.version, "team": people["team"].pk})
+    assert "Enter why the case is being reallocated" in refused.content.decode()
+    done = client.post(
+        url,
+        {
+            "version": referral.version,
+            "team": people["team"].pk,
+            "lead": other.pk,
+            "reason": "Leave from Monday.",
+        },
+    )
+    assert done.status_code == 302
+    referral.refresh_from_db()
+    assert referral.lead_practitioner == other
+    assert all(d.owner_id == other.pk for d in _running(referral).filter(owner_role="lead"))
