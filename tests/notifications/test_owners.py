@@ -334,3 +334,21 @@ def test_the_team_manager_reallocates_on_the_page_and_others_cannot(time_machine
     referral.refresh_from_db()
     assert referral.lead_practitioner == other
     assert all(d.owner_id == other.pk for d in _running(referral).filter(owner_role="lead"))
+
+
+def test_a_lead_clock_before_any_lead_is_in_the_front_doors_then_the_chairs_deadlines(
+    time_machine,
+):
+    time_machine.move_to(SUBMITTED, tick=False)
+    referral = referral_with(EXPLOITATION)
+    people = referral.people
+    chair = panel_member_of(people["panel"], role=PanelRole.CHAIR)
+    keys = lambda user: set(my_deadlines(user).values_list("timescale__key", flat=True))  # noqa: E731
+    assert "exploitation_risk_assessment" in keys(people["front_door"])
+    assert "exploitation_risk_assessment" not in keys(chair)
+    time_machine.move_to(ACCEPTED, tick=False)
+    services.referral_accept_to_panel(
+        referral=referral, by=people["front_door"], panel=people["panel"], reason="Meets."
+    )
+    assert "exploitation_risk_assessment" in keys(chair)
+    assert "exploitation_risk_assessment" not in keys(people["front_door"])
