@@ -24,6 +24,9 @@ class Roles:
     chaired_panel_ids: frozenset = field(default_factory=frozenset)
     team_ids: frozenset = field(default_factory=frozenset)  # practitioner
     managed_team_ids: frozenset = field(default_factory=frozenset)
+    # Authorities whose front-door team this person manages: they answer the front door's
+    # escalations, so they read what the front door reads.
+    front_door_manager_authority_ids: frozenset = field(default_factory=frozenset)
 
     @classmethod
     def for_user(cls, user):
@@ -45,11 +48,13 @@ class Roles:
             panels.add(panel_id)
             if role == PanelRole.CHAIR:
                 chaired.add(panel_id)
-        teams, managed = set(), set()
-        for team_id, role in TeamMembership.objects.filter(user=user).values_list(
-            "team_id", "role"
-        ):
+        teams, managed, fd_managed = set(), set(), set()
+        for team_id, role, is_front_door, authority_id in TeamMembership.objects.filter(
+            user=user
+        ).values_list("team_id", "role", "team__is_front_door", "team__authority_id"):
             (managed if role == TeamRole.MANAGER else teams).add(team_id)
+            if role == TeamRole.MANAGER and is_front_door:
+                fd_managed.add(authority_id)
         roles = cls(
             school_ids=frozenset(schools),
             front_door_authority_ids=frozenset(by_authority[AuthorityRole.FRONT_DOOR]),
@@ -60,6 +65,7 @@ class Roles:
             chaired_panel_ids=frozenset(chaired),
             team_ids=frozenset(teams),
             managed_team_ids=frozenset(managed),
+            front_door_manager_authority_ids=frozenset(fd_managed),
         )
         user._roles_cache = roles
         return roles
@@ -105,5 +111,6 @@ class Roles:
                 self.panel_ids,
                 self.team_ids,
                 self.managed_team_ids,
+                self.duty_manager_authority_ids,
             )
         )

@@ -49,8 +49,8 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
             if stopped is not None:
                 start_clock(timescale=timescale, case=case, about=about, subject=subject, at=at)
                 moved = True
-    if subject._meta.label_lower == case._meta.label_lower and about.lead_id:
-        _lead_takes_over(case, about)
+    if subject._meta.label_lower == case._meta.label_lower:
+        follow_case(case, about)
     if moved:
         keep_next_due(case)
 
@@ -93,15 +93,33 @@ def keep_next_due(case):
 
 
 def _lead_takes_over(case, about):
-    """A lead named after a clock started (an exploitation risk assessment runs from the
-    referral; the panel names the lead later) takes over the lead's running clocks."""
-    Deadline.objects.filter(
+    """Kept for its callers' name: the clocks follow the case (see follow_case)."""
+    return follow_case(case, about)
+
+
+def follow_case(case, about=None):
+    """Every running clock of the case follows who holds the case now, in one place: the
+    lead's clocks (and an action's whose owner has no account) go to the lead named now, or
+    to nobody named while the team allocates; every clock but the front door's takes the
+    allocated team (its escalation route) and the case's panel. Called after every change
+    of the case itself (a decision that names the lead, a step up or down, a reallocation),
+    so a lead who no longer holds the case no longer holds its deadlines. Two statements,
+    whatever the number of clocks. Returns the number of running clocks it wrote."""
+    about = about or cases.facts(case)
+    running = Deadline.objects.filter(
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
         status=DeadlineStatus.RUNNING,
-        owner_role__in=[OwnerRole.LEAD, OwnerRole.OWNER],
-        owner__isnull=True,
-    ).update(owner_id=about.lead_id, team_id=about.team_id)
+    )
+    moved = running.filter(owner_role=OwnerRole.LEAD).update(
+        owner_id=about.lead_id, team_id=about.team_id, panel_id=about.panel_id
+    )
+    others = running.exclude(owner_role__in=[OwnerRole.LEAD, OwnerRole.FRONT_DOOR])
+    if about.team_id is None:  # before allocation: the panel holds the case
+        moved += others.update(panel_id=about.panel_id)
+    else:
+        moved += others.update(team_id=about.team_id, panel_id=about.panel_id)
+    return moved
 
 
 def _condition_met(timescale, subject):
@@ -156,6 +174,10 @@ def start_clock(*, timescale, case, subject, at, about=None):
         timescale, calendar, _anchor(timescale, case, subject) or at, started=at
     )
     owner_id, team_id = _owner_and_team(timescale, about, subject)
+    # An action whose owner has no account is the lead's, and follows the lead.
+    owner_role = timescale.owner_role
+    if owner_role == OwnerRole.OWNER and getattr(subject, "owner_id", None) is None:
+        owner_role = OwnerRole.LEAD
     return Deadline.objects.create(
         timescale=timescale,
         authority=about.authority,
@@ -168,7 +190,7 @@ def start_clock(*, timescale, case, subject, at, about=None):
         ),
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
-        owner_role=timescale.owner_role,
+        owner_role=owner_role,
         owner_id=owner_id,
         school_id=about.school_id,
         panel_id=about.panel_id,

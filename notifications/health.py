@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
-from notifications.models import Notification, SweepRun
+from notifications.models import Deadline, DeadlineStatus, Notification, SweepRun
 
 STALE_AFTER_INTERVALS = 3
 
@@ -71,6 +71,18 @@ def check():
         details["outbox_failed"] = Notification.objects.filter(
             email_status=Notification.Email.FAILED
         ).count()
+        # Clocks whose stage nobody could be told of (not even a duty manager): unstamped and
+        # tried again each sweep; and clocks that reached only a fallback (their managers or
+        # the duty manager) because nobody held the role that owns them. Counts only: the
+        # health check shows no case. Like a refused address, a missing role is a setup
+        # defect for people to fix, not a reason for a load balancer to take the service
+        # away: reported here ("deadlines": "unroutable"), without turning /healthz 503.
+        running = Deadline.objects.filter(status=DeadlineStatus.RUNNING)
+        details["unroutable_deadlines"] = running.filter(unroutable=True).count()
+        details["deadlines_sent_to_a_fallback"] = running.filter(
+            unroutable=False, routing_problem_at__isnull=False
+        ).count()
+        details["deadlines"] = "unroutable" if details["unroutable_deadlines"] else "ok"
     healthy = all(
         details.get(k) in ("ok",) or str(details.get(k)).startswith("not used")
         for k in ("database", "redis", "reminders", "outbox")

@@ -171,6 +171,12 @@ class Deadline(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     alerted_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # A stage whose owners nobody holds is raised, never silently stamped: what went wrong
+    # and when (notifications.sweep), shown on the health page until a stage routes again.
+    routing_problem = models.CharField(max_length=300, blank=True)
+    routing_problem_at = models.DateTimeField(null=True, blank=True)
+    # True while a due stage found nobody at all (not even a duty manager): it stays unstamped.
+    unroutable = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_at"]

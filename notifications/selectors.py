@@ -56,6 +56,11 @@ def my_deadlines(user):
     mine |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
     mine |= Q(owner_role=OwnerRole.DSL, school_id__in=roles.school_ids)
     mine |= Q(owner_role=OwnerRole.CHAIR, panel_id__in=roles.chaired_panel_ids)
+    # A lead's clock before any lead or team is whoever holds the case (notifications.owners):
+    # the panel's chair once it is with a panel, the front door before.
+    no_lead = Q(owner_role=OwnerRole.LEAD, owner__isnull=True, team__isnull=True)
+    mine |= no_lead & Q(panel_id__in=roles.chaired_panel_ids)
+    mine |= no_lead & Q(panel_id__isnull=True, authority_id__in=roles.front_door_authority_ids)
     return _running(mine & cases.readable(user))
 
 

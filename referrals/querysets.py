@@ -12,9 +12,13 @@ class SchoolReferralQuerySet(models.QuerySet):
 
         - DSLs and deputies: every referral of their own schools, drafts included
           (drafts are visible to nobody else);
-        - front door: submitted and later referrals of schools in its authorities;
+        - front door, and the managers of its team (they answer its escalations): submitted
+          and later referrals of schools in its authorities;
         - panel members: referrals sent to their panels;
-        - practitioners and team managers: referrals allocated to them or their team.
+        - practitioners and team managers: referrals allocated to them or their team (a team
+          manager reads every case of the teams they manage);
+        - duty managers: submitted and later referrals of schools in their authorities (they
+          are the last stop of every escalation route and must be able to open it).
         Administrators and partner contacts see no case content through their role alone.
         """
         roles = Roles.for_user(user)
@@ -22,8 +26,11 @@ class SchoolReferralQuerySet(models.QuerySet):
             return self.none()
         submitted = Q(submitted_at__isnull=False)
         gate = Q(school_id__in=roles.school_ids)
-        if roles.front_door_authority_ids:
-            gate |= submitted & Q(school__authority_id__in=roles.front_door_authority_ids)
+        front_door = roles.front_door_authority_ids | roles.front_door_manager_authority_ids
+        if front_door:
+            gate |= submitted & Q(school__authority_id__in=front_door)
+        if roles.duty_manager_authority_ids:
+            gate |= submitted & Q(school__authority_id__in=roles.duty_manager_authority_ids)
         if roles.panel_ids:
             gate |= submitted & Q(panel_id__in=roles.panel_ids)
         teams = roles.team_ids | roles.managed_team_ids

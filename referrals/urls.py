@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from referrals import views
+from referrals import allocation_views, views
 
 urlpatterns = [
     # Before the catch-all referrals/<pk>/<action>/ below.
@@ -12,6 +12,11 @@ urlpatterns = [
     path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
     path("referrals/<int:pk>/check/", views.referral_check, name="referral_check"),
     path("referrals/<int:pk>/history/", views.referral_history, name="referral_history"),
+    path(
+        "referrals/<int:pk>/reallocate/",
+        allocation_views.referral_reallocate,
+        name="referral_reallocate",
+    ),
     path("referrals/<int:pk>/<slug:action>/", views.referral_act, name="referral_act"),
     path("front-door/", views.front_door, name="front_door_queue"),
 ]

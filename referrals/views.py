@@ -15,6 +15,7 @@ from casework.errors import CaseError, Incomplete, show_on_form
 from casework.lists import keep_filters, without
 from notifications.catalogue import period_words
 from referrals import services
+from referrals.allocation import may_reallocate
 from referrals.answers import answer_rows, problem_links
 from referrals.choices import ReferralState
 from referrals.chronology import chronology
@@ -189,6 +190,7 @@ def referral_detail(request, pk):
             "recent": chronology(referral, request.user)[-5:][::-1],
             "pathway_cards": pathways.cards(referral, request.user),
             "may_step": may_step(request.user, referral),
+            "may_reallocate": may_reallocate(request.user, referral),
             "shows_plan": shows_plan(referral),
         },
     )

@@ -363,6 +363,7 @@ VISITS: dict[str, list[Visit]] = {
     # The case and its own pages.
     "referral_detail": [Visit(lambda w: w.dsl, lambda w: {"pk": w.decided.pk}, _decided)],
     "referral_history": [Visit(lambda w: w.dsl, lambda w: {"pk": w.decided.pk}, _decided)],
+    "referral_reallocate": [Visit(lambda w: w.manager, lambda w: {"pk": w.decided.pk}, _decided)],
     "referral_edit": [Visit(lambda w: w.dsl, lambda w: {"pk": w.draft.pk}, lambda w: [w.draft])],
     "referral_check": [Visit(lambda w: w.dsl, lambda w: {"pk": w.draft.pk}, lambda w: [w.draft])],
     "referral_act": [

@@ -23,6 +23,9 @@ def test_healthz_is_200_when_database_redis_and_sweep_are_fine(client, settings)
         "outbox": "ok",
         "outbox_oldest_due_seconds": None,
         "outbox_failed": 0,
+        "unroutable_deadlines": 0,
+        "deadlines_sent_to_a_fallback": 0,
+        "deadlines": "ok",
     }
 
 

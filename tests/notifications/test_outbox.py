@@ -315,15 +315,23 @@ def test_two_workers_draining_at_once_send_each_message_once():
 # --- the sweep's own count -------------------------------------------------------------------
 
 
-def test_the_sweep_counts_the_messages_it_wrote_not_the_clocks_it_stamped(time_machine):
-    from accounts.models import AuthorityMembership
+def test_the_sweep_counts_the_messages_it_wrote_and_stamps_nothing_it_could_not_send(
+    time_machine,
+):
+    from accounts.models import AuthorityMembership, TeamMembership
+    from notifications.models import Deadline
 
     submitted_at(time_machine, london(2026, 11, 23, 10, 0))
     other = submitted_at(time_machine, london(2026, 11, 23, 10, 0))
-    AuthorityMembership.objects.filter(authority=other.school.authority).delete()  # nobody
+    authority = other.school.authority
+    AuthorityMembership.objects.filter(authority=authority).delete()  # nobody, no duty manager
+    TeamMembership.objects.filter(team__authority=authority).delete()  # no manager either
     run = sweep_at(time_machine, london(2026, 11, 24, 9, 30))
     assert Notification.objects.filter(stage="reminder").count() == 1
-    assert run.reminders == 1  # two clocks were stamped; the second reached nobody
+    assert run.reminders == 1
+    # The second clock reached nobody: not stamped as sent, raised as unroutable.
+    unsent = Deadline.objects.get(case_id=other.pk)
+    assert unsent.reminded_at is None and unsent.unroutable
 
 
 @pytest.mark.django_db(transaction=True)

@@ -84,15 +84,18 @@ def test_a_sweep_that_first_runs_after_the_due_time_sends_the_alert_not_a_stale_
 
 
 @pytest.mark.django_db
-def test_nobody_in_the_role_means_the_administrators_are_told(time_machine):
+def test_nobody_in_the_role_means_its_managers_are_told_never_the_administrators(time_machine):
     from accounts.models import AuthorityMembership, AuthorityRole
     from tests.accounts.factories import authority_role
 
     referral = submitted_at(time_machine, SUBMITTED)
-    admin = authority_role(referral.school.authority, AuthorityRole.ADMINISTRATOR)
+    authority_role(referral.school.authority, AuthorityRole.ADMINISTRATOR)
     AuthorityMembership.objects.filter(role=AuthorityRole.FRONT_DOOR).delete()
     sweep_at(time_machine, IN_REMINDER_WINDOW)
-    assert stages(referral) == [("reminder", admin.email)]
+    assert stages(referral) == [("reminder", referral.people["fd_manager"].email)]
+    deadline = Deadline.objects.get(case_id=referral.pk)
+    assert deadline.reminded_at == IN_REMINDER_WINDOW
+    assert "nobody holds the front door" in deadline.routing_problem
 
 
 @pytest.mark.django_db
