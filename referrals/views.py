@@ -28,6 +28,7 @@ from referrals.forms import (
 )
 from referrals.permissions import available_actions, may, may_step, shows_plan
 from referrals.selectors import (
+    waiting_for_the_school,
     case_deadlines,
     front_door_queue,
     referral_page,
@@ -181,6 +182,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "actions": available_actions(request.user, referral),
             "open_request": referral.information_requests.filter(responded_at__isnull=True).first(),
+            "waiting_for_the_school": waiting_for_the_school(referral),
             "requests": referral.information_requests.select_related(
                 "requested_by", "responded_by"
             ),
