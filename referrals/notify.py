@@ -63,8 +63,7 @@ def information_provided(referral, request) -> None:
     """The DSL answered a request for more information: whoever asked (the front door officer
     or the panel member) is told, with the answer; the referral is back with them."""
     back_to = (
-        "the panel" if request.requested_from_state == ReferralState.AWAITING_PANEL
-        else "screening"
+        "the panel" if request.requested_from_state == ReferralState.AWAITING_PANEL else "screening"
     )
     _tell(
         [request.requested_by_id],
@@ -94,8 +93,7 @@ def redirected(referral, *, by, reason) -> None:
         "Make the individual referral through your local authority's children's services "
         "front door if you have not already."
         + (
-            "\n\nThe risk assessment stays open and with you: keep reviewing it until it "
-            "can close."
+            "\n\nThe risk assessment stays open and with you: keep reviewing it until it can close."
             if open_risks
             else ""
         ),

@@ -28,12 +28,12 @@ from referrals.forms import (
 )
 from referrals.permissions import available_actions, may, may_step, shows_plan
 from referrals.selectors import (
-    waiting_for_the_school,
     case_deadlines,
     front_door_queue,
     referral_page,
     school_choices,
     visible_case,
+    waiting_for_the_school,
 )
 from referrals.services import CONTENT_FIELDS
 
