@@ -102,19 +102,20 @@ def redirected(referral, *, by, reason) -> None:
     )
 
 
-def withdrawn(referral, *, by, reason, from_state, asked_by_panel) -> None:
+def withdrawn(referral, *, by, reason, from_state, asked_by_panel, asker_id=None) -> None:
     """The school withdrew the referral. When it was waiting for the panel (or the panel had
     asked the school for more), the panel's chairs are told: it leaves their agenda. When the
-    front door was screening it, the officer screening it is told."""
+    front door was screening it, the officer screening it is told. Whoever asked the school
+    a question it had not answered yet is told too (once, if also one of those)."""
     with_panel = referral.panel_id and (
         from_state == ReferralState.AWAITING_PANEL
         or (from_state == ReferralState.MORE_INFORMATION_REQUESTED and asked_by_panel)
     )
     if with_panel:
-        people = _chairs(referral.panel_id)
+        people = [*_chairs(referral.panel_id), asker_id]
         leaves = "It is no longer waiting for the panel and has left the agenda."
     elif from_state in (ReferralState.SCREENING, ReferralState.MORE_INFORMATION_REQUESTED):
-        people = [referral.screened_by_id]
+        people = [referral.screened_by_id, asker_id]
         leaves = "It has left the front door's queue."
     else:
         return

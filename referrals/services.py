@@ -237,6 +237,7 @@ def referral_withdraw(*, referral, by, reason, expected_version=None):
         was["asked_by_panel"] = (
             request is not None and request.requested_from_state == ReferralState.AWAITING_PANEL
         )
+        was["asker_id"] = request.requested_by_id if request else None
 
     def tell(current):
         notify.withdrawn(
@@ -245,6 +246,7 @@ def referral_withdraw(*, referral, by, reason, expected_version=None):
             reason=reason,
             from_state=was["state"],
             asked_by_panel=was["asked_by_panel"],
+            asker_id=was["asker_id"],
         )
 
     return run_transition(

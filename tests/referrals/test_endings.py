@@ -95,15 +95,21 @@ def test_withdrawing_a_referral_awaiting_the_panel_tells_each_chair_once():
     assert "Resolved." in message.body and "left the agenda" in message.body
 
 
-def test_withdrawing_while_the_panel_waits_for_the_school_tells_the_chair():
+def test_withdrawing_while_the_panel_waits_for_the_school_tells_the_chair_and_who_asked():
     referral = in_state(S.AWAITING_PANEL)
-    chair = referral.people["panel_chair"]
+    chair, member = referral.people["panel_chair"], referral.people["panel_member"]
     people = referral.people
     referral = services.referral_request_information(
         referral=referral, by=people["panel_member"], message="Which year?"
     )
     services.referral_withdraw(referral=referral, by=people["dsl"], reason="Resolved.")
-    assert told("ending") == {chair.pk: 1}
+    assert told("ending") == {chair.pk: 1, member.pk: 1}
+
+
+def test_withdrawing_an_unanswered_front_door_request_tells_who_asked_once():
+    referral = in_state(S.MORE_INFORMATION_REQUESTED)  # asked straight from the queue
+    services.referral_withdraw(referral=referral, by=referral.people["dsl"], reason="Resolved.")
+    assert told("ending") == {referral.people["front_door"].pk: 1}
 
 
 def test_withdrawing_during_screening_tells_the_officer_screening_it():
