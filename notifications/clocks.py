@@ -55,18 +55,23 @@ def transition_happened(*, case, subject, from_state, to_state, at, reason=""):
         keep_next_due(case)
 
 
-def case_ended(*, case, at, reason):
+def case_ended(*, case, at, reason, keep=()):
     """A case that closes (however it closes: with outcomes, below threshold after a step
     down, withdrawn, redirected) runs no clocks: whatever still runs on any of its records
-    is cancelled, with the reason, so nobody is reminded about a closed case."""
-    cancelled = Deadline.objects.filter(
-        case_type=ContentType.objects.get_for_model(case),
-        case_id=case.pk,
-        status=DeadlineStatus.RUNNING,
-    ).update(
-        status=DeadlineStatus.CANCELLED,
-        stopped_at=at,
-        stop_reason=f"The case ended: {reason}" if reason else "The case ended",
+    is cancelled, with the reason, so nobody is reminded about a closed case. `keep`: the
+    deadlines of records that outlive it (an open risk assessment after a redirect)."""
+    cancelled = (
+        Deadline.objects.filter(
+            case_type=ContentType.objects.get_for_model(case),
+            case_id=case.pk,
+            status=DeadlineStatus.RUNNING,
+        )
+        .exclude(pk__in=list(keep))
+        .update(
+            status=DeadlineStatus.CANCELLED,
+            stopped_at=at,
+            stop_reason=f"The case ended: {reason}" if reason else "The case ended",
+        )
     )
     if cancelled:
         keep_next_due(case)

@@ -16,7 +16,7 @@ from casework.lists import page_of
 from casework.reads import opened
 from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
-from referrals.choices import CLOSED_STATES
+from referrals.choices import CLOSED_STATES, ReferralState
 from referrals.models import SchoolReferral
 
 
@@ -147,3 +147,28 @@ def case_deadlines(referral, user, now=None) -> list:
         for d in deadlines
         if (d.subject_type_id, d.subject_id) in readable
     ]
+
+
+def waiting_for_the_school(referral):
+    """The open request the front door is waiting on, when screening waits for the school:
+    its screening clock is stopped (docs/decisions/0010-waiting-for-the-school.md) and a new
+    one starts when the school answers. None when nothing waits, the panel asked, or an
+    authority's catalogue keeps the screening clock running while the school answers."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Deadline, DeadlineStatus
+
+    if referral.state != ReferralState.MORE_INFORMATION_REQUESTED:
+        return None
+    request = referral.information_requests.filter(
+        responded_at__isnull=True, requested_from_state=ReferralState.SCREENING
+    ).first()
+    if request is None:
+        return None
+    running = Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(referral),
+        case_id=referral.pk,
+        timescale__key="screening_decision",
+        status=DeadlineStatus.RUNNING,
+    ).exists()
+    return None if running else request

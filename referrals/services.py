@@ -22,7 +22,7 @@ from referrals.models import (
 )
 from referrals.permissions import may
 from referrals.pupil_counts import pupil_count_problems
-from referrals.risks.services import risks_on_submit
+from referrals.risks.services import clocks_kept, risks_on_submit
 
 CONTENT_FIELDS = [
     "concern_types",
@@ -68,7 +68,7 @@ def run_transition(
             after(current)
         if current.state in ENDED_STATES:
             pathways.case_ended(referral=current, by=by, reason=reason or name)
-            clocks.case_ended(case=current, at=timezone.now(), reason=reason or name)
+            _stop_clocks(current, reason=reason or name)
 
     return record_transition_run(
         referral,
@@ -83,6 +83,13 @@ def run_transition(
         noun="referral",
         related=("school",),
     )
+
+
+def _stop_clocks(case, *, reason):
+    """Every clock of the ended case stops, except those of records that outlive it: an
+    open risk assessment after a redirect (risks.clocks_kept), whose clocks the school's
+    DSLs now own."""
+    clocks.case_ended(case=case, at=timezone.now(), reason=reason, keep=clocks_kept(case))
 
 
 def _require_reason(reason, what="a reason"):
@@ -199,6 +206,26 @@ def referral_submit(*, referral, by, expected_version=None):
 
 def referral_withdraw(*, referral, by, reason, expected_version=None):
     reason = _require_reason(reason, "why the referral is being withdrawn")
+    was = {}
+
+    def note_where_it_was(current):
+        was["state"] = current.state
+        request = current.information_requests.filter(responded_at__isnull=True).first()
+        was["asked_by_panel"] = (
+            request is not None and request.requested_from_state == ReferralState.AWAITING_PANEL
+        )
+        was["asker_id"] = request.requested_by_id if request else None
+
+    def tell(current):
+        notify.withdrawn(
+            current,
+            by=by,
+            reason=reason,
+            from_state=was["state"],
+            asked_by_panel=was["asked_by_panel"],
+            asker_id=was["asker_id"],
+        )
+
     return run_transition(
         referral,
         name="withdraw",
@@ -206,6 +233,8 @@ def referral_withdraw(*, referral, by, reason, expected_version=None):
         by=by,
         reason=reason,
         expected_version=expected_version,
+        before=note_where_it_was,
+        after=tell,
     )
 
 
@@ -244,6 +273,7 @@ def referral_provide_information(*, referral, by, response, expected_version=Non
             raise Incomplete("Check your answer", {"reason": exc.message_dict["response"]}) from exc
         request._history_user = by
         request.save()
+        notify.information_provided(current, request)
 
     return record_transition_run(
         referral,
@@ -342,6 +372,7 @@ def referral_redirect(*, referral, by, reason, expected_version=None):
         by=by,
         reason=reason,
         expected_version=expected_version,
+        after=lambda current: notify.redirected(current, by=by, reason=reason),
     )
 
 

@@ -34,6 +34,7 @@ from referrals.selectors import (
     referral_page,
     school_choices,
     visible_case,
+    waiting_for_the_school,
 )
 from referrals.services import CONTENT_FIELDS
 
@@ -182,6 +183,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "actions": available_actions(request.user, referral),
             "open_request": referral.information_requests.filter(responded_at__isnull=True).first(),
+            "waiting_for_the_school": waiting_for_the_school(referral),
             "requests": referral.information_requests.select_related(
                 "requested_by", "responded_by"
             ),

@@ -12,6 +12,7 @@ from casework.errors import Incomplete, NotAllowed
 from casework.runner import locked, record_create, record_transition_run, save_version
 from casework.validators import plain_text
 from referrals.models import SchoolReferral
+from referrals.notify import work_allocated
 from referrals.services import case_work_start
 from self_assessments import instruments
 from self_assessments.gaps import check_actions, gap_action_add
@@ -81,7 +82,20 @@ def self_assessment_start_for_pathway(*, referral, decision, by):
         created_by=by,
     )
     reason = f"Context panel decision: {decision.get_pathway_display()}"
-    return _create(assessment, by=by, reason=reason)
+    assessment = _create(assessment, by=by, reason=reason)
+    # The hand-off: the lead (or, with only a team named, its managers) supports the school
+    # through it and reviews it once submitted (its own clock).
+    work_allocated(
+        referral,
+        decision.lead_practitioner,
+        what=f"the supported self-assessment of {school.name}",
+        body=f"The context panel decided on {referral}: {school.name} completes a Beyond "
+        "Referrals self-assessment, supported by you. Its designated safeguarding leads have "
+        "started it; once they submit it, review it with the school and turn its gaps into "
+        "actions on the case plan.",
+        url=assessment.get_absolute_url(),
+    )
+    return assessment
 
 
 def self_assessment_stop(*, referral, by, reason: str) -> None:

@@ -21,6 +21,9 @@ class PlanState(models.TextChoices):
     DRAFTING = "drafting", "Being agreed"
     AGREED = "agreed", "Agreed, first review due"
     REVIEWED = "reviewed", "Agreed and reviewed"
+    # A review decided to close the case: no further review falls due; the case closes with
+    # its outcomes (case_close), on its own clock.
+    CLOSING = "closing", "Reviewed: the case is to close"
     CLOSED = "closed", "Closed"
 
 
@@ -72,15 +75,25 @@ class CasePlan(ConcurrentTransitionMixin, models.Model):
 
     # After the first review the plan is "reviewed"; each later review re-enters that state,
     # which restarts the six-monthly review clock.
+    # A plan to close can still be reviewed again (the case is not to close after all).
     @transition(
-        field=state, source=[PlanState.AGREED, PlanState.REVIEWED], target=PlanState.REVIEWED
+        field=state,
+        source=[PlanState.AGREED, PlanState.REVIEWED, PlanState.CLOSING],
+        target=PlanState.REVIEWED,
     )
     def review(self):
         pass
 
+    # The review that decides to close the case leads to closure, not to another review.
+    @transition(
+        field=state, source=[PlanState.AGREED, PlanState.REVIEWED], target=PlanState.CLOSING
+    )
+    def review_to_close(self):
+        pass
+
     @transition(
         field=state,
-        source=[PlanState.DRAFTING, PlanState.AGREED, PlanState.REVIEWED],
+        source=[PlanState.DRAFTING, PlanState.AGREED, PlanState.REVIEWED, PlanState.CLOSING],
         target=PlanState.CLOSED,
     )
     def close(self):

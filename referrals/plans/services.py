@@ -266,8 +266,10 @@ def plan_review(
     *, plan, by, young_people_say, decision, reason, progress=None, expected_version=None
 ):
     """A review: progress per action as it stands, what young people now say, and the
-    decision. The review clock restarts (six-monthly after the first). Stepping up or down
-    sends the case back to its panel for a new threshold decision."""
+    decision. The review clock restarts (six-monthly after the first), except when the review
+    decides to close the case: the plan is then "to close", no review falls due, and the
+    closure clock runs until the case closes with its outcomes. Stepping up or down sends the
+    case back to its panel for a new threshold decision."""
     case = plan.case
     _check_case_worker(by, case, "review the plan")
     _required(
@@ -307,11 +309,17 @@ def plan_review(
         )
 
     label = ReviewDecision(decision).label
+    closing = decision == ReviewDecision.CLOSE
+    if closing and plan.state == PlanState.CLOSING:
+        raise NotAllowed(
+            "The last review already decided to close the case: close it with its outcomes."
+        )
     with transaction.atomic():
         plan = record_transition_run(
             plan,
             case=case,
-            name="review",
+            # Closing leads to closure (its own clock), never to another review's clock.
+            name="review_to_close" if closing else "review",
             by=by,
             reason=f"Reviewed: {label}. {reason.strip()}"[:300],
             expected_version=expected_version,

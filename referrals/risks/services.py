@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.errors import Incomplete, NotAllowed
 from casework.runner import record_create, record_transition_run
-from notifications.models import Deadline, DeadlineStatus
+from notifications.models import Deadline, DeadlineStatus, OwnerRole
 from referrals.choices import ConcernType, ReferralState
 from referrals.permissions import is_case_worker, is_school_dsl
 from referrals.risks.models import (
@@ -153,6 +153,14 @@ def _review_date_within_clock(field):
     return check
 
 
+def _then(*steps):
+    def run(current):
+        for step in steps:
+            step(current)
+
+    return run
+
+
 def risk_complete(*, assessment, by, values, expected_version=None):
     """Record the assessment (who is at risk, measures, level and reasons, review date).
     Stops its first clock and starts the review clock."""
@@ -179,7 +187,7 @@ def risk_complete(*, assessment, by, values, expected_version=None):
         f"{values.get('risk_reasons', '')}"[:300],
         expected_version=expected_version,
         before=fill,
-        after=_review_date_within_clock("review_on"),
+        after=_then(_review_date_within_clock("review_on"), _with_the_school_if_redirected),
         noun="risk assessment",
     )
 
@@ -234,7 +242,7 @@ def risk_review(
         reason=f"Reviewed: risk now {RiskLevel(risk_level).label.lower()}. {what_changed}"[:300],
         expected_version=expected_version,
         before=keep,
-        after=_review_date_within_clock("next_review_on"),
+        after=_then(_review_date_within_clock("next_review_on"), _with_the_school_if_redirected),
         noun="risk assessment",
     )
 
@@ -270,13 +278,58 @@ def risk_close(*, assessment, by, reason, expected_version=None):
     )
 
 
+OPEN_STATES = [RiskState.REQUIRED, RiskState.COMPLETED]
+
+
+def outlives_the_case(referral) -> bool:
+    """A redirect ends the context referral, not the school's duty to keep the child safe: an
+    open risk assessment stays open, with the school's DSLs. Every other ending closes it."""
+    return referral.state == ReferralState.REDIRECTED
+
+
+def clocks_kept(referral) -> list[int]:
+    """The running clocks of the case's risk assessments that outlive its ending (their ids):
+    the ending stops every other clock of the case (referrals.services.run_transition)."""
+    if not outlives_the_case(referral):
+        return []
+    return list(
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(RiskAssessment),
+            subject_id__in=referral.risk_assessments.filter(state__in=OPEN_STATES).values("pk"),
+            status=DeadlineStatus.RUNNING,
+        ).values_list("pk", flat=True)
+    )
+
+
+def _school_keeps(assessment) -> None:
+    """After a redirect the assessment's running clocks belong to the school's DSLs: nobody
+    else works the case any more (a lead-owned review clock would reach nobody)."""
+    Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(assessment),
+        subject_id=assessment.pk,
+        status=DeadlineStatus.RUNNING,
+    ).exclude(owner_role=OwnerRole.DSL, owner__isnull=True).update(
+        owner_role=OwnerRole.DSL, owner=None, team=None, school_id=assessment.case.school_id
+    )
+
+
+def _with_the_school_if_redirected(current) -> None:
+    if outlives_the_case(current.case):
+        _school_keeps(current)
+
+
 def risks_stop(*, referral, by, reason: str) -> None:
     """The case ended (casework.pathways.case_ended, in the ending's transaction): every
     risk assessment still required or under review closes, with the reason, and its clock
-    stops. Nobody would be reminded of it any more, so it must not look open."""
-    for assessment in referral.risk_assessments.filter(
-        state__in=[RiskState.REQUIRED, RiskState.COMPLETED]
-    ):
+    stops. Nobody would be reminded of it any more, so it must not look open. A redirect is
+    the exception (outlives_the_case): the assessment stays open and its clocks pass to the
+    school's DSLs."""
+    open_assessments = referral.risk_assessments.filter(state__in=OPEN_STATES)
+    if outlives_the_case(referral):
+        for assessment in open_assessments:
+            _school_keeps(assessment)
+        return
+    for assessment in open_assessments:
 
         def note(current):
             current.closed_reason = reason[:3000]

@@ -32,9 +32,11 @@ PATHWAY_AND_PLAN = {
     "risk_assessment_review",
     "school_assessment",
     "self_assessment",
+    "self_assessment_review",
     "plan_agreed",
     "plan_review",
     "plan_review_next",
+    "case_closure",
     "plan_action",
     "partnership_meeting_held",
     "safety_plan_distributed",
@@ -75,9 +77,9 @@ def timescale(authority, key):
 def test_seeding_gives_an_authority_every_row_of_the_catalogue():
     authority = LocalAuthorityFactory()
     rows = default_rows()
-    assert len(rows) == 14
+    assert len(rows) == 16
 
-    assert seed_timescales(authority) == 14
+    assert seed_timescales(authority) == 16
 
     seeded = {t.key: t for t in Timescale.objects.filter(authority=authority)}
     assert set(seeded) == {row["key"] for row in rows} == LIVE | PATHWAY_AND_PLAN | WAITING
@@ -103,7 +105,7 @@ def test_seeding_is_idempotent():
     seed_timescales(authority)
 
     assert seed_timescales(authority) == 0
-    assert Timescale.objects.filter(authority=authority).count() == 14
+    assert Timescale.objects.filter(authority=authority).count() == 16
 
 
 def test_seeding_never_overwrites_an_authoritys_edit_but_restores_a_missing_row():
@@ -119,21 +121,21 @@ def test_seeding_never_overwrites_an_authoritys_edit_but_restores_a_missing_row(
 
     screening.refresh_from_db()
     assert (screening.period, screening.name) == (2, "Front door decision")
-    assert Timescale.objects.filter(authority=authority).count() == 14
+    assert Timescale.objects.filter(authority=authority).count() == 16
 
 
 def test_each_authority_gets_its_own_copy():
     first, second = LocalAuthorityFactory(), LocalAuthorityFactory()
     seed_timescales(first)
     seed_timescales(second)
-    assert Timescale.objects.filter(authority=first).count() == 14
-    assert Timescale.objects.filter(authority=second).count() == 14
+    assert Timescale.objects.filter(authority=first).count() == 16
+    assert Timescale.objects.filter(authority=second).count() == 16
 
 
 def test_a_clock_is_seeded_lazily_the_first_time_an_authority_needs_one():
     authority = LocalAuthorityFactory()
     assert {t.key for t in live_timescales(authority, REFERRAL)} == LIVE
-    assert Timescale.objects.filter(authority=authority).count() == 14
+    assert Timescale.objects.filter(authority=authority).count() == 16
 
 
 # --- rows whose record is not built yet --------------------------------------------------
@@ -286,33 +288,41 @@ def test_redirecting_meets_the_screening_clock(time_machine, moment, on_time):
     assert deadlines(referral, "panel_threshold_decision") == []
 
 
-def test_asking_the_school_for_information_and_its_answer_keep_the_screening_clock_running(
+def test_asking_the_school_stops_the_screening_clock_and_its_answer_starts_a_new_one(
     time_machine,
 ):
+    """docs/decisions/0010-waiting-for-the-school.md: stop, then a new clock from the answer."""
     referral = referral_at(time_machine, london(2026, 12, 24, 10, 0))
     people = referral.people
-    time_machine.move_to(london(2026, 12, 24, 11, 0), tick=False)
+    asked = london(2026, 12, 24, 11, 0)
+    time_machine.move_to(asked, tick=False)
     referral = services.referral_request_information(
         referral=referral, by=people["front_door"], message="Which year groups?"
     )
-    [deadline] = deadlines(referral, "screening_decision")
-    assert deadline.status == DeadlineStatus.RUNNING
+    [first] = deadlines(referral, "screening_decision")
+    assert first.status == DeadlineStatus.CANCELLED
+    assert first.stopped_at == asked
+    assert first.on_time is None
+    assert first.stop_reason == "Which year groups?"
 
-    time_machine.move_to(london(2026, 12, 29, 10, 0), tick=False)
+    answered = london(2026, 12, 29, 10, 0)
+    time_machine.move_to(answered, tick=False)
     referral = services.referral_provide_information(
         referral=referral, by=people["dsl"], response="Years 9 and 10."
     )
 
     assert referral.state == S.SCREENING
-    [deadline] = deadlines(referral, "screening_decision")
-    assert deadline.status == DeadlineStatus.RUNNING
-    assert deadline.due_at == london(2026, 12, 29, 17, 0)
-    assert deadline.started_at == london(2026, 12, 24, 10, 0)
+    stopped, running = deadlines(referral, "screening_decision")
+    assert stopped.pk == first.pk and stopped.status == DeadlineStatus.CANCELLED
+    assert running.status == DeadlineStatus.RUNNING
+    assert running.started_at == answered
+    # One working day from the answer: the end of Wednesday 30 December.
+    assert running.due_at == london(2026, 12, 30, 17, 0)
     # The front door's question does not start the panel's clock.
     assert deadlines(referral, "panel_threshold_decision") == []
 
 
-@pytest.mark.parametrize("state", [S.SUBMITTED, S.SCREENING, S.MORE_INFORMATION_REQUESTED])
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.SCREENING])
 def test_withdrawing_cancels_the_screening_clock_with_the_reason(time_machine, state):
     referral = referral_at(time_machine, london(2026, 12, 24, 10, 0), state=state)
     moment = london(2026, 12, 29, 11, 0)

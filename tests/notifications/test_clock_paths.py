@@ -18,19 +18,22 @@ def running(referral):
     )
 
 
-def test_front_door_request_keeps_the_screening_clock_and_starts_no_panel_clock():
+def test_front_door_request_stops_the_screening_clock_and_the_answer_starts_a_new_one():
+    """docs/decisions/0010-waiting-for-the-school.md."""
     referral = in_state(S.SUBMITTED)
     people = referral.people
-    due = Deadline.objects.get(case_id=referral.pk).due_at
+    first = Deadline.objects.get(case_id=referral.pk)
     referral = services.referral_request_information(
         referral=referral, by=people["front_door"], message="Which routes?"
     )
-    assert running(referral) == ["screening_decision"]
+    assert running(referral) == []
+    first.refresh_from_db()
+    assert first.status == "cancelled" and first.on_time is None
     services.referral_provide_information(
         referral=referral, by=people["dsl"], response="41 and 56."
     )
     assert running(referral) == ["screening_decision"]
-    assert Deadline.objects.get(case_id=referral.pk, status="running").due_at == due
+    assert Deadline.objects.get(case_id=referral.pk, status="running").pk != first.pk
 
 
 def test_panel_request_keeps_the_panel_clock_and_restarts_no_screening_clock():

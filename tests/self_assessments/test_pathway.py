@@ -23,9 +23,11 @@ from tests.self_assessments.factories import answer_all, pathway_audit
 pytestmark = pytest.mark.django_db
 
 
-def deadline(audit):
+def deadline(audit, key="self_assessment"):
     return Deadline.objects.get(
-        subject_type=ContentType.objects.get_for_model(SelfAssessment), subject_id=audit.pk
+        subject_type=ContentType.objects.get_for_model(SelfAssessment),
+        subject_id=audit.pk,
+        timescale__key=key,
     )
 
 
