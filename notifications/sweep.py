@@ -129,6 +129,11 @@ def _sweep_batch(stage, due_field, stamp, now, after):
             status=DeadlineStatus.RUNNING,
             **{f"{due_field}__lte": now, f"{stamp}__isnull": True},
         )
+        if stage == Stage.REMINDER:
+            # A reminder that comes due after the deadline itself (the sweep was stopped, or
+            # the clock started late) would only repeat the overdue alert: it is not sent,
+            # and so not stamped as sent either (it stays empty on the clock).
+            query = query.filter(due_at__gt=now)
         if after is not None:
             moment, pk = after
             query = query.filter(
@@ -156,11 +161,6 @@ def _sweep_batch(stage, due_field, stamp, now, after):
         messages = []
         stamped, problems, unroutable = [], {}, {}
         for deadline in batch:
-            # A reminder that comes due after the deadline itself (the sweep was stopped, or
-            # the clock started late) would only repeat the overdue alert: stamp it silently.
-            if stage == Stage.REMINDER and deadline.due_at <= now:
-                stamped.append(deadline)
-                continue
             route = to_tell[deadline.pk]
             problem = _problem(deadline, stage, route.via) if route.via != expected else None
             if route.via is None:

@@ -54,10 +54,11 @@ def _check(referral, now):
         for stage, due_field, stamp in sweep.STAGES:
             sent = Notification.objects.filter(deadline=d, stage=stage)
             stamped = getattr(d, stamp)
-            silent_reminder = stage == "reminder" and stamped and stamped >= d.due_at
-            if stamped and not silent_reminder and not sent.exists():
+            if stamped and not sent.exists():
                 problems.append(f"{d.timescale.key} {stage}: stamped, sent to nobody")
             due = d.status == DeadlineStatus.RUNNING and getattr(d, due_field) <= now
+            if stage == "reminder" and d.due_at <= now:
+                due = False  # overdue: the alert is sent instead, and no reminder is stamped
             if due and not stamped and not d.unroutable:
                 problems.append(f"{d.timescale.key} {stage}: due, unsent, not raised")
             for message in sent.select_related("user"):

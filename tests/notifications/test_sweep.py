@@ -1,6 +1,7 @@
 """Reminders, overdue alerts and escalations: each exactly once per deadline, stage and
 person, whatever happens."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -80,7 +81,11 @@ def test_a_sweep_that_first_runs_after_the_due_time_sends_the_alert_not_a_stale_
     referral = submitted_at(time_machine, SUBMITTED)
     sweep_at(time_machine, OVERDUE)
     assert {stage for stage, _ in stages(referral)} == {"alert"}
-    assert Deadline.objects.get(case_id=referral.pk).reminded_at == OVERDUE
+    # The reminder was never sent, so it is not recorded as sent (issue 13).
+    deadline = Deadline.objects.get(case_id=referral.pk)
+    assert deadline.reminded_at is None and deadline.alerted_at == OVERDUE
+    sweep_at(time_machine, OVERDUE + dt.timedelta(hours=1))
+    assert {stage for stage, _ in stages(referral)} == {"alert"}
 
 
 @pytest.mark.django_db
