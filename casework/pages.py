@@ -20,3 +20,12 @@ def on_valid_post(request, form, call, *, done, then):
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect(then(result) if callable(then) else then)
+
+
+def posted_version(request) -> int:
+    """The record version a button's form posted; anything that is not a number is -1, a
+    version no record has, so the runner refuses it as changed (never a 500)."""
+    try:
+        return int(request.POST.get("version"))
+    except (TypeError, ValueError):
+        return -1

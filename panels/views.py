@@ -13,6 +13,7 @@ from accounts.models import ContextPanel, School
 from accounts.roles import Roles
 from casework.errors import CaseError, show_on_form
 from casework.lists import keep_filters
+from casework.pages import posted_version
 from panels import services
 from panels.choices import MeetingState
 from panels.forms import (
@@ -274,7 +275,7 @@ def meeting_minutes_approve(request, pk):
         raise PermissionDenied
     try:
         services.meeting_approve_minutes(
-            meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
+            meeting=meeting, by=request.user, expected_version=posted_version(request)
         )
     except CaseError as exc:
         messages.error(request, exc.message)
@@ -428,10 +429,3 @@ def conflict_new(request):
             "back": "/panels/",
         },
     )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

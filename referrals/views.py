@@ -13,6 +13,7 @@ from accounts.roles import Roles
 from casework import pathways
 from casework.errors import CaseError, Incomplete, show_on_form
 from casework.lists import keep_filters, without
+from casework.pages import posted_version
 from notifications.catalogue import period_words
 from referrals import services
 from referrals.allocation import may_reallocate
@@ -147,7 +148,7 @@ def referral_check(request, pk):
             services.referral_submit(
                 referral=referral,
                 by=request.user,
-                expected_version=_int(request.POST.get("version")),
+                expected_version=posted_version(request),
             )
         except Incomplete as exc:
             problems = exc.problems

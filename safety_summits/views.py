@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError
-from casework.pages import on_valid_post
+from casework.pages import on_valid_post, posted_version
 from referrals.plans.selectors import action_owner_choices
 from safety_summits import outcomes, permissions, services
 from safety_summits.choices import MeetingState
@@ -39,13 +39,6 @@ def _runner(request, pk):
     if not permissions.may_run(request.user, meeting):
         raise PermissionDenied
     return meeting
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 @login_required
@@ -276,7 +269,7 @@ def meeting_remove(request, pk, kind, item_pk):
             by=request.user,
             kind=kind,
             item_id=item_pk,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=posted_version(request),
         )
     except CaseError as exc:
         return _detail(request, meeting, error=exc.message, status=409)
@@ -326,7 +319,7 @@ def meeting_distribute(request, pk):
     meeting = _runner(request, pk)
     try:
         outcomes.meeting_distribute(
-            meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
+            meeting=meeting, by=request.user, expected_version=posted_version(request)
         )
     except CaseError as exc:
         return _detail(request, meeting, error=exc.message, status=409)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError, Incomplete
 from casework.lists import keep_filters
-from casework.pages import on_valid_post
+from casework.pages import on_valid_post, posted_version
 from notifications.catalogue import period_words
 from referrals.selectors import visible_case
 from school_assessments import evidence, permissions, services
@@ -44,13 +44,6 @@ def _worker(request, pk):
     if not permissions.may_work_on(request.user, assessment):
         raise PermissionDenied
     return assessment
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _back(assessment, anchor=""):
@@ -164,7 +157,7 @@ def assessment_act(request, pk, action):
         spec["service"](
             assessment=assessment,
             by=request.user,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=posted_version(request),
         )
     except Incomplete as exc:
         return _workspace(request, assessment, error=exc.message, problems=exc.problems, status=400)
@@ -359,7 +352,7 @@ def assessment_remove(request, pk, kind, item_pk):
         call(
             assessment=assessment,
             by=request.user,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=posted_version(request),
             **{argument: item_pk},
         )
     except CaseError as exc:

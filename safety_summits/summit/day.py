@@ -335,8 +335,12 @@ def summit_hold(
         clean(current)
 
     def into_the_plan(current):
-        current.invitees.update(attended=False)
-        current.invitees.filter(pk__in=attended).update(attended=True)
+        for invitee in current.invitees.all():  # a few rows; each change kept in history
+            came = invitee.pk in attended
+            if invitee.attended != came:
+                invitee.attended = came
+                invitee._history_user = by
+                invitee.save(update_fields=["attended"])
         actions_into_plan(
             current,
             by=by,

@@ -14,7 +14,7 @@ from notifications.services import notify_people
 from referrals.services import run_transition
 from safety_summits.summit.choices import AFTER_STATES, SummitState
 from safety_summits.summit.models import SafetySummit, YouSaidWeDid
-from safety_summits.summit.services import school_ids
+from safety_summits.summit.services import people_who_can_open, school_ids
 from safety_summits.write import check_runner, clean, edit, require_reason, transition
 
 S = SummitState
@@ -91,18 +91,18 @@ def response_save(
 
 def report_readers(summit) -> list[int]:
     """Who the report goes to: the lead, the invited practitioners with accounts who came,
-    and the DSLs of every invited school (each reads their own school's part)."""
-    people = set(
+    and the DSLs of every invited school (each reads their own school's part); of them,
+    only those who can open the summit now."""
+    wanted = set(
         SchoolMembership.objects.filter(school_id__in=school_ids(summit)).values_list(
             "user_id", flat=True
         )
     )
-    people |= set(
+    wanted |= set(
         summit.invitees.filter(attended=True).exclude(user=None).values_list("user_id", flat=True)
     )
-    if summit.lead_id:
-        people.add(summit.lead_id)
-    return sorted(people)
+    wanted.add(summit.lead_id)
+    return sorted(person.pk for person in people_who_can_open(summit) if person.pk in wanted)
 
 
 def report_share(*, summit: SafetySummit, by, expected_version: int | None = None) -> SafetySummit:

@@ -50,16 +50,17 @@ def people_who_can_open(summit) -> list:
 
 
 def told_about_the_date(summit) -> list[int]:
-    """The lead, the invited practitioners with accounts and the invited schools' DSLs."""
-    people = set(
+    """The lead, the invited practitioners with accounts and the invited schools' DSLs: of
+    them, only those who can open the summit now (someone invited as the DSL of a school
+    whose invitation was since withdrawn no longer can)."""
+    wanted = set(
         SchoolMembership.objects.filter(school_id__in=school_ids(summit)).values_list(
             "user_id", flat=True
         )
     )
-    people |= set(summit.invitees.exclude(user=None).values_list("user_id", flat=True))
-    if summit.lead_id:
-        people.add(summit.lead_id)
-    return sorted(people)
+    wanted |= set(summit.invitees.exclude(user=None).values_list("user_id", flat=True))
+    wanted.add(summit.lead_id)
+    return sorted(person.pk for person in people_who_can_open(summit) if person.pk in wanted)
 
 
 def when_words(summit) -> str:

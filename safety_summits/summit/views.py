@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import School
 from casework.errors import CaseError, show_on_form
-from casework.pages import on_valid_post
+from casework.pages import on_valid_post, posted_version
 from referrals.plans.selectors import action_owner_choices
 from safety_summits.forms import when_initial
 from safety_summits.summit import day, follow_up, permissions, services
@@ -48,13 +48,6 @@ def _runner(request, pk):
     if not permissions.may_run(request.user, summit):
         raise PermissionDenied
     return summit
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _schools(summit):
@@ -107,7 +100,7 @@ def _button(request, summit, call, *, done, then):
     """A button's POST (no form to fill): run `call(expected_version)`; a refusal shows on
     the summit's page (409), success says so and moves on."""
     try:
-        call(_int(request.POST.get("version")))
+        call(posted_version(request))
     except CaseError as exc:
         return _detail(request, summit, error=exc.message, status=409)
     messages.success(request, done)

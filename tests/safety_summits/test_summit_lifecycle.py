@@ -426,3 +426,26 @@ def test_a_withdrawn_invitation_to_a_scheduled_summit_is_told_without_a_link():
     assert told.url == ""
     with pytest.raises(NotAllowed):
         services.school_uninvite(summit=summit, by=lead, school_id=summit.referral.school_id)
+
+
+def test_someone_who_can_no_longer_open_the_summit_is_not_told_of_it():
+    """Invited as the DSL of a school whose invitation is then withdrawn: they cannot open
+    the summit any more, so the summit's messages no longer go to them."""
+    summit = planned_summit()
+    people = summit.people
+    lead, other_dsl = people["practitioner"], people["other_dsl"]
+    summit = services.invitee_add(summit=summit, by=lead, agency="school", user=other_dsl)
+    summit.people = people
+    summit = scheduled_summit(summit)
+    summit = services.school_uninvite(summit=summit, by=lead, school_id=people["other_school"].pk)
+    summit.people = people
+    services.summit_reschedule(
+        summit=summit,
+        by=lead,
+        place="The library",
+        host_school=summit.referral.school,
+        reason="Exams in the sports hall",
+        **when(days=8, hour=13),
+    )
+    assert not _told(other_dsl, summit).filter(title__contains="moved").exists()
+    assert _told(people["dsl"], summit).filter(title__contains="moved").count() == 1
