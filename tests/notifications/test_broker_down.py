@@ -4,6 +4,7 @@ seconds and save the change; the messages wait in the outbox and go when it retu
 import datetime as dt
 import socket
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -16,6 +17,8 @@ from referrals.choices import ReferralState as S
 from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, meeting_for
 from tests.referrals.factories import draft, in_state
+
+MORNING = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 LIMIT_SECONDS = 2.0
 
@@ -92,6 +95,10 @@ def test_requesting_information_answers_saves_and_the_email_goes_later(client, b
 
 
 @pytest.mark.django_db(transaction=True)
+# meeting_for opens a meeting a minute ahead: on a weekday morning, never across midnight.
+@pytest.mark.time_machine(
+    dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False
+)
 def test_recording_a_decision_answers_saves_and_the_letter_goes_later(
     client, broken_broker, early_help_pathway
 ):

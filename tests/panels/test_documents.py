@@ -2,6 +2,7 @@
 minutes (page and PDF) and the calendar invitation for the panel's members only."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import resolve, reverse
@@ -14,7 +15,10 @@ from referrals.models import CaseAccessLog
 from tests.accounts.factories import ContextPanelFactory, SchoolFactory, dsl_of, panel_member_of
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
-pytestmark = pytest.mark.django_db
+# A weekday morning: meeting_for schedules the meeting a minute ahead and opens it, which
+# works only on the meeting's own day (never across midnight).
+MORNING = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MORNING, tick=False)]
 
 # Free text is plain text, but "<" without a closing ">" and "&" pass the validator: shown
 # as text, they must never become markup.
