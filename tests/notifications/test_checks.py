@@ -79,3 +79,21 @@ def test_the_partnership_meeting_rows_are_checked_against_its_state_machine(key,
     monkeypatch.setattr(checks, "default_rows", lambda: rows)
     with pytest.raises(SystemCheckError, match="'closed', which is not a state"):
         call_command("check")
+
+
+@pytest.mark.django_db
+def test_a_database_not_migrated_yet_has_nothing_to_check(monkeypatch):
+    """migrate runs the database checks before it builds the tables: on a new database the
+    catalogue's table is not there yet, and the check must not fail migrate itself."""
+    from django.db import connection
+
+    from notifications.checks import check_authority_catalogues
+
+    authority = LocalAuthorityFactory()
+    seed_timescales(authority)
+    Timescale.objects.filter(authority=authority, key="plan_agreed").update(
+        met_states=["signed_off"]
+    )
+    assert check_authority_catalogues(databases=["default"])  # the table is there: checked
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    assert check_authority_catalogues(databases=["default"]) == []
