@@ -133,13 +133,21 @@ class Stage(models.TextChoices):
 class Deadline(models.Model):
     """One running (or finished) clock on a case."""
 
-    timescale = models.ForeignKey(Timescale, on_delete=models.PROTECT, related_name="deadlines")
+    # No index of their own (see Meta.indexes): case_type and subject_type lead deadline_case
+    # and deadline_subject; nothing reads deadlines by timescale alone but deleting one.
+    timescale = models.ForeignKey(
+        Timescale, on_delete=models.PROTECT, related_name="deadlines", db_index=False
+    )
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
-    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    case_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     case_id = models.PositiveBigIntegerField()
     case_label = models.CharField(max_length=60)
     case_url = models.CharField(max_length=200)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     subject_id = models.PositiveBigIntegerField()
     # Who it belongs to: a role over a scope (resolved to people when a message goes out, so
     # someone who joins the front door today gets today's reminders), or one person.
@@ -180,12 +188,21 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        # Every index is paid for by every write of a clock (the sweep's stamps above all),
+        # so each one here names the query it serves. Besides these: the primary key, the
+        # unique one_running_clock_per_subject (stop_clock: timescale, subject, running) and
+        # the foreign keys' own indexes on authority (digest: an authority's running clocks;
+        # my_deadlines/team_deadlines: the front door's), owner (my_deadlines: Q(owner=...))
+        # and team (team_deadlines: team_id IN ...). See migration 0010_sweep_indexes.
         indexes = [
+            # A case's clocks: deadlines_for_case, running_deadlines_for_cases (list pages),
+            # clocks.case_ended / keep_next_due / follow_case, the panel's waiting list.
             models.Index(fields=["case_type", "case_id", "status"], name="deadline_case"),
-            # clocks_of: a list page's clocks of its rows' records, running or not.
+            # A record's clocks: clocks_of (a list page's rows), deadline_of, the risk
+            # assessment's review clock and clocks_kept.
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
             # The sweep reads only what is due: each partial index holds just the running
-            # deadlines still waiting for that stage.
+            # deadlines still waiting for that stage (sweep._sweep_batch, in keyset order).
             models.Index(
                 fields=["reminder_at"],
                 name="deadline_reminder_pending",
@@ -200,6 +217,14 @@ class Deadline(models.Model):
                 fields=["escalation_at"],
                 name="deadline_escalation_pending",
                 condition=Q(status="running", escalated_at__isnull=True),
+            ),
+            # health: the running clocks raised as unroutable or sent to a fallback, counted
+            # on every check. Holds only those few, so it costs the sweep next to nothing.
+            models.Index(
+                fields=["routing_problem_at"],
+                name="deadline_routing_problem",
+                condition=Q(status="running")
+                & (Q(unroutable=True) | Q(routing_problem_at__isnull=False)),
             ),
         ]
         constraints = [
@@ -257,7 +282,10 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # unread_count: a person's unread messages (the header's badge).
             models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # The inbox: a person's messages newest first, paged by (-created_at, -id).
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),
             models.Index(  # the outbox's queue, in the order it is drained
                 fields=["email_next_attempt_at", "id"],
                 name="notification_outbox",

@@ -17,11 +17,14 @@ and is tried again by every sweep until someone holds the role. Each batch walks
 last one (keyset order), so unstamped clocks never hold a sweep in a loop.
 
 The sweep reads through partial indexes holding only the deadlines still waiting for each
-stage, so its cost follows the number due, not the number that exist."""
+stage, so its cost follows the number due, not the number that exist. A batch is the same
+few statements whatever its size: the locked read (plain tuples), the routing reads, one
+INSERT ... SELECT FROM unnest(...) of every message and one UPDATE ... FROM unnest(...) of
+every stamp; its Python is only the routing, so the database does the bulk of the work
+(tests/bench/bench_sweep.py measures it against a one-statement floor)."""
 
-from django.db import transaction
-from django.db.models import Case, CharField, DateTimeField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications import outbox
@@ -36,7 +39,8 @@ from notifications.models import (
 from notifications.owners import DUTY, MANAGERS, expected_via, holder, recipients
 
 BATCH = 5000
-# What the sweep reads of each deadline (owners.recipients needs the scope columns).
+# What the sweep reads of each deadline: the scope columns owners.recipients routes by (the
+# message text is made in the INSERT, from the row itself).
 COLUMNS = [
     "pk",
     "authority_id",
@@ -45,12 +49,6 @@ COLUMNS = [
     "school_id",
     "panel_id",
     "team_id",
-    "timescale_id",
-    "case_label",
-    "case_url",
-    "due_at",
-    "routing_problem_at",
-    "unroutable",
 ]
 
 # stage, the moment it falls due, the stamp it leaves
@@ -139,8 +137,8 @@ def _sweep_batch(stage, due_field, stamp, now, after):
             query = query.filter(
                 Q(**{f"{due_field}__gt": moment}) | Q(**{due_field: moment, "pk__gt": pk})
             )
-        # Plain tuples of the columns needed, not model instances: the sweep's own cost is
-        # mostly Python per row (see tests/bench).
+        # Plain tuples of the columns the routing needs, not model instances: the sweep's own
+        # cost is Python per row (see tests/bench), so the text is left to the INSERT.
         columns = COLUMNS if due_field in COLUMNS else [*COLUMNS, due_field]
         batch = list(
             query.select_for_update(skip_locked=True)
@@ -151,76 +149,115 @@ def _sweep_batch(stage, due_field, stamp, now, after):
             return 0, 0, after
         last = batch[-1]
         after = (getattr(last, due_field), last.pk)
-        names = dict(
-            Timescale.objects.filter(pk__in={d.timescale_id for d in batch}).values_list(
-                "pk", "name"
-            )
-        )
         to_tell = recipients(batch, stage)
         expected = expected_via(stage)
-        messages = []
-        stamped, problems, unroutable = [], {}, {}
+        # Column arrays: one element per message (user, deadline, note) and one per deadline
+        # of the batch (id, routed, problem).
+        users, deadlines, notes = [], [], []
+        ids, routed, problems = [], [], []
         for deadline in batch:
             route = to_tell[deadline.pk]
-            problem = _problem(deadline, stage, route.via) if route.via != expected else None
-            if route.via is None:
-                unroutable[deadline.pk] = problem
+            via = route.via
+            ids.append(deadline.pk)
+            routed.append(via is not None)
+            problems.append(_problem(deadline, stage, via) if via != expected else None)
+            if via is None:
                 continue
-            stamped.append(deadline)
-            if problem:
-                problems[deadline.pk] = problem
-            messages.extend(_messages(deadline, names[deadline.timescale_id], stage, route, now))
-        Notification.objects.bulk_create(messages, ignore_conflicts=True)
-        # Bookkeeping stamps on the clock, not case data: one statement for the stamped and
-        # one for the unroutable, whatever the batch's size.
-        if stamped:
-            fields = {stamp: now, "unroutable": False}
-            if problems or any(d.routing_problem_at or d.unroutable for d in stamped):
-                fields["routing_problem"] = Case(
-                    *[When(pk=pk, then=Value(text)) for pk, text in problems.items()],
-                    default=Value(""),
-                    output_field=CharField(),
-                )
-                fields["routing_problem_at"] = Case(
-                    When(pk__in=list(problems), then=Value(now)),
-                    default=Value(None),
-                    output_field=DateTimeField(),
-                )
-            Deadline.objects.filter(pk__in=[d.pk for d in stamped]).update(**fields)
-        if unroutable:
-            Deadline.objects.filter(pk__in=list(unroutable)).update(
-                unroutable=True,
-                routing_problem=Case(
-                    *[When(pk=pk, then=Value(text)) for pk, text in unroutable.items()],
-                    output_field=CharField(),
-                ),
-                routing_problem_at=Coalesce("routing_problem_at", Value(now)),
-            )
+            note = _note(stage, via)
+            for user_id in sorted(route.users):
+                users.append(user_id)
+                deadlines.append(deadline.pk)
+                notes.append(note)
+        written = _insert(stage, now, users, deadlines, notes) if users else 0
+        _stamp(stamp, now, ids, routed, problems)
         outbox.nudge()
-    return len(batch), len(messages), after
+    return len(batch), written, after
 
 
-def _messages(deadline, name, stage, route, now):
-    prefix, sentence = WORDS[stage]
-    due = timezone.localtime(deadline.due_at).strftime("%a %-d %b %Y at %H:%M")
-    title = f"{prefix}: {name} for {deadline.case_label}"[:200]
-    body = f"{name} for {deadline.case_label} {sentence.format(due=due)}"
-    if route.via == MANAGERS and stage != Stage.ESCALATION:
-        body += " Nobody holds the role that owns it, so you are told as its manager."
-    elif route.via == DUTY:
-        body += (
+def _note(stage, via):
+    """What a message adds when it reached someone other than the owners the rule names."""
+    if via == MANAGERS and stage != Stage.ESCALATION:
+        return " Nobody holds the role that owns it, so you are told as its manager."
+    if via == DUTY:
+        return (
             " Nobody on its escalation route can be told, so you are told as the duty manager:"
             " please make sure someone holds it."
         )
-    return [
-        Notification(
-            user_id=user_id,
-            deadline_id=deadline.pk,
-            stage=stage,
-            title=title,
-            body=body,
-            url=deadline.case_url,
-            created_at=now,
+    return ""
+
+
+# The due moment as the message says it, local time: to_char's form of Python's
+# "%a %-d %b %Y at %H:%M" ("Tue 24 Nov 2026 at 17:00"; Dy and Mon are English whatever the
+# server's locale, as they lack the TM prefix).
+DUE_FORMAT = 'Dy FMDD Mon YYYY "at" HH24:MI'
+
+
+def _insert(stage, now, users, deadlines, notes):
+    """Write the batch's messages in one statement from column arrays (no model instance per
+    message), their text made from each deadline's own row. ON CONFLICT DO NOTHING: the unique
+    (deadline, stage, person) refuses a second message, so a rerun writes only what is
+    missing. Returns the number written."""
+    prefix, sentence = WORDS[stage]
+    before, after = sentence.split("{due}")
+    with connection.cursor() as cursor:
+        # Only table names go into the text; every value is a parameter.
+        cursor.execute(
+            f"""
+            INSERT INTO {Notification._meta.db_table} (
+                user_id, deadline_id, stage, title, body, url, created_at, read_at,
+                email_status, email_attempts, email_next_attempt_at, email_error, emailed_at)
+            SELECT m.user_id, d.id, %(stage)s,
+                   left(%(prefix)s || ': ' || t.name || ' for ' || d.case_label, 200),
+                   t.name || ' for ' || d.case_label || ' ' || %(before)s
+                     || to_char(d.due_at AT TIME ZONE %(tz)s, %(format)s) || %(after)s
+                     || m.note,
+                   d.case_url, %(now)s, NULL, %(pending)s, 0, %(queued)s, '', NULL
+            FROM unnest(%(users)s::bigint[], %(deadlines)s::bigint[], %(notes)s::text[])
+                 AS m(user_id, deadline_id, note)
+            JOIN {Deadline._meta.db_table} d ON d.id = m.deadline_id
+            JOIN {Timescale._meta.db_table} t ON t.id = d.timescale_id
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608
+            {
+                "stage": stage,
+                "prefix": prefix,
+                "before": before,
+                "after": after,
+                "tz": timezone.get_current_timezone_name(),
+                "format": DUE_FORMAT,
+                "now": now,
+                "pending": Notification.Email.PENDING,
+                # Queued for the outbox now (the real time), as of whatever `now` the sweep
+                # was given.
+                "queued": timezone.now(),
+                "users": users,
+                "deadlines": deadlines,
+                "notes": notes,
+            },
         )
-        for user_id in sorted(route.users)
-    ]
+        return cursor.rowcount
+
+
+def _stamp(stamp, now, ids, routed, problems):
+    """One statement for the whole batch. A routed deadline is stamped, and its routing
+    problem set (a fallback) or cleared; an unroutable one is not stamped, only raised, since
+    when it was first raised. Bookkeeping on the clock, not case data: no history."""
+    column = connection.ops.quote_name(stamp)
+    with connection.cursor() as cursor:
+        # Only the table and a stamp column of STAGES go into the text; values are parameters.
+        cursor.execute(
+            f"""
+            UPDATE {Deadline._meta.db_table} d SET
+                {column} = CASE WHEN b.routed THEN %(now)s ELSE d.{column} END,
+                unroutable = NOT b.routed,
+                routing_problem = coalesce(b.problem, ''),
+                routing_problem_at = CASE
+                    WHEN NOT b.routed THEN coalesce(d.routing_problem_at, %(now)s)
+                    WHEN b.problem IS NOT NULL THEN %(now)s
+                END
+            FROM unnest(%(ids)s::bigint[], %(routed)s::boolean[], %(problems)s::text[])
+                 AS b(id, routed, problem)
+            WHERE d.id = b.id
+            """,  # noqa: S608
+            {"now": now, "ids": ids, "routed": routed, "problems": problems},
+        )
