@@ -24,7 +24,8 @@ every stamp; its Python is only the routing, so the database does the bulk of th
 (tests/bench/bench_sweep.py measures it against a one-statement floor)."""
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications import outbox
@@ -168,8 +169,12 @@ def _sweep_batch(stage, due_field, stamp, now, after):
                 users.append(user_id)
                 deadlines.append(deadline.pk)
                 notes.append(note)
-        written = _insert(stage, now, users, deadlines, notes) if users else 0
-        _stamp(stamp, now, ids, routed, problems)
+        if connection.vendor == "postgresql":
+            written = _insert(stage, now, users, deadlines, notes) if users else 0
+            _stamp(stamp, now, ids, routed, problems)
+        else:  # the demo's SQLite has no arrays to insert from
+            written = _insert_each(stage, now, users, deadlines, notes) if users else 0
+            _stamp_each(stamp, now, ids, routed, problems)
         outbox.nudge()
     return len(batch), written, after
 
@@ -236,6 +241,63 @@ def _insert(stage, now, users, deadlines, notes):
             },
         )
         return cursor.rowcount
+
+
+def words(stage, name: str, case_label: str, due_at, note: str = "") -> tuple[str, str]:
+    """A message's title and body in Python: the same words _insert makes in SQL."""
+    prefix, sentence = WORDS[stage]
+    due = timezone.localtime(due_at).strftime("%a %-d %b %Y at %H:%M")
+    title = f"{prefix}: {name} for {case_label}"[:200]
+    return title, f"{name} for {case_label} {sentence.format(due=due)}{note}"
+
+
+def _insert_each(stage, now, users, deadlines, notes):
+    """_insert for a database without arrays (the demo's SQLite): the same rows, built in
+    Python; the number written is what the unique (deadline, stage, person) let in."""
+    rows = {
+        d["pk"]: d
+        for d in Deadline.objects.filter(pk__in=set(deadlines)).values(
+            "pk", "case_label", "case_url", "due_at", "timescale__name"
+        )
+    }
+    already = Notification.objects.filter(deadline_id__in=rows, stage=stage)
+    before = already.count()
+    messages = []
+    for user_id, deadline_id, note in zip(users, deadlines, notes, strict=True):
+        d = rows[deadline_id]
+        title, body = words(stage, d["timescale__name"], d["case_label"], d["due_at"], note)
+        messages.append(
+            Notification(
+                user_id=user_id,
+                deadline_id=deadline_id,
+                stage=stage,
+                title=title,
+                body=body,
+                url=d["case_url"],
+                created_at=now,
+            )
+        )
+    Notification.objects.bulk_create(messages, ignore_conflicts=True)
+    return already.count() - before
+
+
+def _stamp_each(stamp, now, ids, routed, problems):
+    """_stamp for a database without arrays: a statement per deadline (the demo's few)."""
+    for pk, was_routed, problem in zip(ids, routed, problems, strict=True):
+        clock = Deadline.objects.filter(pk=pk)
+        if was_routed:
+            clock.update(
+                **{stamp: now},
+                unroutable=False,
+                routing_problem=problem or "",
+                routing_problem_at=now if problem else None,
+            )
+        else:
+            clock.update(
+                unroutable=True,
+                routing_problem=problem or "",
+                routing_problem_at=Coalesce("routing_problem_at", Value(now)),
+            )
 
 
 def _stamp(stamp, now, ids, routed, problems):
