@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from accounts.models import ContextPanel, School
+from accounts.roles import Roles
 from casework.lists import page_of
 from casework.reads import opened_many
 from panels.choices import MeetingState
@@ -112,6 +114,14 @@ def agenda(meeting, user):
     )
     opened_many(i.referral for i in items)
     return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
+
+
+def conflict_schools(user) -> QuerySet[School]:
+    """The schools a panel member may declare a conflict for: those of their panels'
+    authorities (searched, never listed whole: accounts.school_search)."""
+    roles = Roles.for_user(user)
+    authorities = ContextPanel.objects.filter(pk__in=roles.panel_ids).values("authority_id")
+    return School.objects.filter(authority_id__in=authorities)
 
 
 def may_decide_now(meeting, referral, conflicted_school_ids) -> bool:
