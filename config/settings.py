@@ -125,6 +125,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _GOVUK = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 if _GOVUK.exists():
     STATICFILES_DIRS.append(("govuk", _GOVUK))
+# GOV.UK's accessible-autocomplete, for school pickers (ADR 0011); pinned in package.json.
+_AUTOCOMPLETE = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
+if _AUTOCOMPLETE.exists():
+    STATICFILES_DIRS.append(("accessible-autocomplete", _AUTOCOMPLETE))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Team, User
+from accounts.school_search import SchoolSearchField
 from casework import pathways
 from casework.forms import DateInputField, ReasonForm, VersionForm
 from casework.validators import plain_text
@@ -239,8 +240,11 @@ class DecisionForm(VersionForm):
 
 
 class ConflictForm(forms.Form):
-    school = forms.ModelChoiceField(
-        label="School", queryset=None, error_messages={"required": "Select the school"}
+    """The school by name or URN (resolved on the server, or picked from the autocomplete),
+    of the schools `schools` offers only: never a select of every school."""
+
+    school = SchoolSearchField(
+        label="School", error_messages={"required": "Enter the school's name or URN"}
     )
     reason = forms.CharField(
         label="Nature of the conflict",
@@ -251,4 +255,4 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.fields["school"].schools = schools

@@ -6,9 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from accounts.models import ContextPanel, School
+from accounts.roles import Roles
 from casework.lists import page_of
 from casework.reads import opened_many
 from panels.choices import MeetingState
@@ -31,6 +34,9 @@ CONCERN_WORDS = {
     0: "No indicators recorded",
 }
 WAITING = [ReferralState.AWAITING_PANEL, ReferralState.MORE_INFORMATION_REQUESTED]
+# How many of the school's other referrals an agenda item shows; the rest are one link away
+# (the referral list filtered to the school).
+HISTORY_SHOWN = 5
 
 
 @dataclass
@@ -38,9 +44,15 @@ class AgendaItem:
     referral: SchoolReferral
     concern: int
     urgent: object = None  # the AgendaChange, when the chair marked it urgent
-    history: list = field(default_factory=list)  # the school's other referrals
-    decisions: list = field(default_factory=list)  # decisions on those, newest first
+    # The school's other referrals, most recent first, at most HISTORY_SHOWN; each carries
+    # `current` (its decision in force, or None).
+    history: list = field(default_factory=list)
+    history_total: int = 0  # how many other referrals of the school this person may open
     may_decide: bool = False  # whether this person is offered "record decision"
+
+    @property
+    def history_more(self) -> bool:
+        return self.history_total > len(self.history)
 
     @property
     def concern_label(self):
@@ -86,8 +98,8 @@ def agenda(meeting, user):
             referral=r,
             concern=concern_rank(r),
             urgent=urgent.get(r.pk),
-            history=[h for h in history["referrals"][r.school_id] if h.pk != r.pk],
-            decisions=history["decisions"][r.school_id],
+            history=[h for h in history[r.school_id] if h.pk != r.pk][:HISTORY_SHOWN],
+            history_total=_others(history[r.school_id]),
             may_decide=may_decide_now(meeting, r, conflicted),
         )
         for r in referrals
@@ -104,6 +116,14 @@ def agenda(meeting, user):
     return items, [c for c in changes if c.kind == AgendaChange.Kind.DEFERRED]
 
 
+def conflict_schools(user) -> QuerySet[School]:
+    """The schools a panel member may declare a conflict for: those of their panels'
+    authorities (searched, never listed whole: accounts.school_search)."""
+    roles = Roles.for_user(user)
+    authorities = ContextPanel.objects.filter(pk__in=roles.panel_ids).values("authority_id")
+    return School.objects.filter(authority_id__in=authorities)
+
+
 def may_decide_now(meeting, referral, conflicted_school_ids) -> bool:
     """Whether a member is offered "record decision" for an agenda item: the meeting is in
     session, the referral awaits the panel, and the member declared no conflict of interest
@@ -115,21 +135,45 @@ def may_decide_now(meeting, referral, conflicted_school_ids) -> bool:
     )
 
 
-def _school_history(visible, school_ids):
-    """The schools' other referrals and their decisions, of those in `visible` only."""
-    referrals = defaultdict(list)
-    for r in (
-        visible.filter(school_id__in=school_ids)
+def _school_history(visible, school_ids) -> dict[int, list[SchoolReferral]]:
+    """Each school's most recent submitted referrals of those in `visible` only: one more
+    than an item shows (an item skips itself), ranked per school in the database, so an
+    agenda never loads a school's whole past. Each row carries `school_total` (the school's
+    visible submitted referrals) and `current` (its decision in force, or None), fetched
+    for the rows shown only. Two queries, however many schools."""
+    ranked = (
+        visible.filter(school_id__in=set(school_ids))
         .exclude(state=ReferralState.DRAFT)
-        .order_by("-submitted_at")
-    ):
-        referrals[r.school_id].append(r)
-    decisions = defaultdict(list)
-    for d in ThresholdDecision.objects.filter(
-        referral__in=visible.filter(school_id__in=school_ids)
-    ).select_related("referral"):
-        decisions[d.referral.school_id].append(d)
-    return {"referrals": referrals, "decisions": decisions}
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("school_id")],
+                order_by=[F("submitted_at").desc(nulls_last=True), F("pk").desc()],
+            ),
+            school_total=Window(Count("pk"), partition_by=[F("school_id")]),
+        )
+        .filter(rank__lte=HISTORY_SHOWN + 1)
+        .only("pk", "reference", "state", "school_id", "submitted_at")
+        .order_by("school_id", "rank")
+    )
+    rows = list(ranked)
+    current = {
+        d.referral_id: d
+        for d in ThresholdDecision.objects.filter(
+            referral_id__in=[r.pk for r in rows], superseded_by__isnull=True
+        ).only("pk", "referral_id", "level", "pathway")
+    }
+    history = defaultdict(list)
+    for r in rows:
+        r.current = current.get(r.pk)
+        history[r.school_id].append(r)
+    return history
+
+
+def _others(rows) -> int:
+    """How many other referrals the school has: the item is itself one of its school's
+    visible submitted referrals, so one fewer than the school's total."""
+    return max(rows[0].school_total - 1, 0) if rows else 0
 
 
 def current_decision(referral):

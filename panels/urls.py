@@ -7,6 +7,11 @@ urlpatterns = [
     path("panels/<int:panel_pk>/", views.panel_detail, name="panel_detail"),
     path("panels/<int:panel_pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("panels/conflicts/new/", views.conflict_new, name="conflict_new"),
+    path(
+        "panels/conflicts/schools/",
+        views.conflict_school_search,
+        name="conflict_school_search",
+    ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/open/", views.meeting_open, name="meeting_open"),
     path("meetings/<int:pk>/reschedule/", views.meeting_reschedule, name="meeting_reschedule"),

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import ContextPanel, School
+from accounts import school_search
+from accounts.models import ContextPanel
 from accounts.roles import Roles
 from casework.errors import CaseError, show_on_form
 from casework.lists import keep_filters
@@ -35,7 +37,13 @@ from panels.models import (
     PanelMeeting,
     ThresholdDecision,
 )
-from panels.selectors import agenda, current_decision, meetings_for, waiting_for
+from panels.selectors import (
+    agenda,
+    conflict_schools,
+    current_decision,
+    meetings_for,
+    waiting_for,
+)
 from referrals.selectors import visible_case
 
 
@@ -406,10 +414,7 @@ def conflict_new(request):
     roles = Roles.for_user(request.user)
     if not roles.is_panel_member:
         raise PermissionDenied
-    schools = (
-        School.objects.filter(authority__panels__in=roles.panel_ids).distinct().order_by("name")
-    )
-    form = ConflictForm(request.POST or None, schools=schools)
+    form = ConflictForm(request.POST or None, schools=conflict_schools(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.conflict_declare(user=request.user, **form.cleaned_data)
@@ -427,5 +432,16 @@ def conflict_new(request):
             "button": "Declare",
             "intro": "You will take no part in decisions about this school's referrals.",
             "back": "/panels/",
+            "school_search": reverse("conflict_school_search"),
         },
     )
+
+
+@login_required
+@require_GET
+def conflict_school_search(request):
+    """The conflict form's school autocomplete: at most 20 schools of the member's panels'
+    authorities by name or URN, as JSON (id, name, URN, town), and nothing about any case."""
+    if not Roles.for_user(request.user).is_panel_member:
+        raise PermissionDenied
+    return school_search.suggestions(conflict_schools(request.user), request.GET.get("q", ""))

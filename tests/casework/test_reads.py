@@ -332,6 +332,8 @@ VISITS: dict[str, list[Visit]] = {
     # The panel's page lists the referrals waiting for it: a list, it opens none.
     "panel_detail": [Visit(lambda w: w.member, lambda w: {"panel_pk": w.panel.pk})],
     "conflict_new": [Visit(lambda w: w.member)],
+    # The conflict form's school search: schools only (JSON), it opens no case.
+    "conflict_school_search": [Visit(lambda w: w.member)],
     "referral_list": [Visit(lambda w: w.dsl)],
     "referral_start": [Visit(lambda w: w.dsl)],
     "front_door_queue": [Visit(lambda w: w.front_door)],
