@@ -147,7 +147,8 @@ def read_meta():
     from tests.bench.pages_seed import sql
 
     sql("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb)")
-    return {key: value for key, value in sql("SELECT key, value FROM bench_meta")}
+    # Django's connection hands jsonb back as text (JSONField decodes it itself).
+    return {key: json.loads(value) for key, value in sql("SELECT key, value::text FROM bench_meta")}
 
 
 def write_meta(**values):
@@ -171,6 +172,12 @@ def grow(ids, referrals_now, target, with_agenda=False):
     last = pages_seed.FIRST_GENERIC + target - agenda_size() - 1
     timings = pages_seed.seed_referrals(ids, first, last, with_agenda=with_agenda)
     vacuum()
+    checked = pages_seed.check(ids)
+    print(f"Checks: {checked}")
+    if any(checked[k] for k in ("next_due_at wrong", "running clocks of ended cases")) or (
+        checked["agenda items"] != pages_seed.AGENDA_SCHOOLS
+    ):
+        sys.exit("the seed is inconsistent: see the checks above")
     return time.perf_counter() - started, timings
 
 

@@ -756,3 +756,32 @@ def _seed_notifications(ids, lo, last, ct, step):
         WHERE r.id BETWEEN {lo} AND {last} AND r.school_id = {ids["busy_school"]}
         """,
     )
+
+
+def check(ids) -> dict:
+    """What must hold after a seed, as the services keep it: each case's next_due_at is its
+    soonest running clock (clocks.keep_next_due), no ended case has a running clock, and the
+    upcoming meeting's agenda has its fixed items."""
+    ended = ", ".join(f"'{s}'" for s in ENDED)
+    return {
+        "next_due_at wrong": one(
+            """
+            SELECT count(*) FROM referrals_schoolreferral r
+            LEFT JOIN (SELECT case_id, min(due_at) AS soonest FROM notifications_deadline
+                       WHERE status = 'running' GROUP BY case_id) d ON d.case_id = r.id
+            WHERE r.next_due_at IS DISTINCT FROM d.soonest
+            """
+        ),
+        "running clocks of ended cases": one(
+            f"""
+            SELECT count(*) FROM notifications_deadline d
+            JOIN referrals_schoolreferral r ON r.id = d.case_id
+            WHERE d.status = 'running' AND r.state IN ({ended})
+            """
+        ),
+        "agenda items": one(
+            "SELECT count(*) FROM referrals_schoolreferral WHERE panel_id = %s "
+            "AND state IN ('awaiting_panel', 'more_information_requested')",
+            [ids["panels"][0]],
+        ),
+    }
