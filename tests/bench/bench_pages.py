@@ -269,9 +269,14 @@ def url_of(page):
 
 
 def counting(into):
+    """An execute_wrapper that keeps (ms, sql) of every query."""
+
     def count(execute, sql, params, many, context):
-        into.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            into.append(((time.perf_counter() - started) * 1000, sql))
 
     return count
 
@@ -282,6 +287,7 @@ class Measure:
     queries: int
     ms: float
     kb: float
+    slowest: list = field(default_factory=list)  # [(ms, sql)] of the counted request
 
 
 def measure_pages(page_list, ids, repeat):
@@ -315,17 +321,15 @@ def measure_pages(page_list, ids, repeat):
             started = time.perf_counter()
             client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+        ms = statistics.median(times)
         results[page.label] = Measure(
             response.status_code,
             len(captured),
-            statistics.median(times),
+            ms,
             len(response.content) / 1024,
+            sorted(captured, key=lambda q: q[0], reverse=True)[:3],
         )
-        print(
-            f"  {page.label}: {response.status_code}, {len(captured)} queries, "
-            f"{statistics.median(times):.0f} ms",
-            flush=True,
-        )
+        print(f"  {page.label}: {response.status_code}, {len(captured)} queries, {ms:.0f} ms")
     return results
 
 
@@ -465,7 +469,12 @@ def hammer(port, path, cookie, users, seconds):
         mine, seen = [], {}
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            status, _ = get(port, path, cookie)
+            try:
+                status, _ = get(port, path, cookie)
+            except (OSError, http.client.HTTPException) as exc:
+                # A worker killed at gunicorn's timeout drops the connection: counted, and
+                # timed, as a failed request.
+                status = exc.__class__.__name__
             mine.append((time.perf_counter() - started) * 1000)
             seen[status] = seen.get(status, 0) + 1
         with lock:
@@ -480,6 +489,8 @@ def hammer(port, path, cookie, users, seconds):
 
 
 def percentiles(latencies):
+    if len(latencies) < 2:
+        return (latencies or [0])[0], (latencies or [0])[0], (latencies or [0])[0]
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return cuts[49], cuts[94], cuts[98]
 
@@ -509,6 +520,7 @@ def load_run(args, page_list, ids, heaviest, trivial):
         stop_gunicorn(process)
         log.close()
     base = percentiles(rows[0][1])
+    print(f"gunicorn's log: {log.name} (a worker timeout shows there as WORKER TIMEOUT)")
     head = (
         f"{'page':38} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'p95/trivial':>11}  target"
@@ -518,7 +530,7 @@ def load_run(args, page_list, ids, heaviest, trivial):
     failures = []
     for page, latencies, statuses in rows:
         p50, p95, p99 = percentiles(latencies)
-        ratio = p95 / base[1]
+        ratio = p95 / base[1] if base[1] else float("inf")
         ok = ratio <= MAX_P95_RATIO and set(statuses) == {200}
         bad = "" if set(statuses) == {200} else f"  statuses {statuses}"
         verdict = "(trivial)" if page is trivial else ("PASS" if ok else "FAIL")
@@ -536,6 +548,7 @@ def load_run(args, page_list, ids, heaviest, trivial):
 
 def main(argv=None):
     args = parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, even to a file
     wall = time.perf_counter()
     url = args.database_url
     name = ensure_database(url, rebuild=False)
@@ -601,6 +614,13 @@ def main(argv=None):
         f"load average {os.getloadavg()[0]:.2f}\n"
     )
     failures = print_table(page_list, small, large, (args.small, args.large))
+    slow = [p for p in page_list if p.label in failures and p.label in large]
+    if slow:
+        print("\nThe slowest queries of each page that missed a target (one request, large):")
+        for page in slow:
+            print(f"  {page.label}:")
+            for ms, statement in large[page.label].slowest:
+                print(f"    {ms:7.1f} ms  {' '.join(statement.split())[:300]}")
     trivial = min(
         (p for p in page_list if p.trivial and p.label in large),
         key=lambda p: large[p.label].ms,
