@@ -1,6 +1,7 @@
 """Meetings: the agenda, who sees it, and minutes that are fixed once approved."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -23,7 +24,14 @@ from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 from tests.referrals.factories import COMPLETE_ANSWERS, draft
 
-pytestmark = pytest.mark.django_db
+# meeting_for schedules a meeting a minute ahead and opens it on its day: the clock is pinned
+# to a weekday morning for every journey (a test with its own moment pins that instead).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(
+        dt.datetime(2026, 11, 18, 9, 30, tzinfo=ZoneInfo("Europe/London")), tick=False
+    ),
+]
 
 
 def add_to_panel(panel, *, concern_types=None, indicators=None, school=None):
