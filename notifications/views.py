@@ -31,13 +31,13 @@ def inbox(request):
             "page": keep_filters(page, request.GET),
             "form": form,
             "filters": filters,
-            "selected": _selected(request.GET, form, filters),
+            "selected": _selected(request.GET, filters),
             "back": _inbox_query(request.GET),
         },
     )
 
 
-def _selected(query, form, filters) -> list[tuple[str, str]]:
+def _selected(query, filters) -> list[tuple[str, str]]:
     """The MOJ filter's selected tags: (label, the query string that removes it)."""
     tags = []
     if filters["unread_only"]:
