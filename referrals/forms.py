@@ -18,7 +18,7 @@ from referrals.choices import (
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
 from referrals.pupil_counts import GENDER_FIELDS
-from referrals.selectors import ListFilters
+from referrals.selectors import FRONT_DOOR_SHOW, ListFilters
 
 
 def _text(label, max_length, *, textarea=True, help_text="", rows=5):
@@ -301,3 +301,25 @@ class ReferralFilterForm(forms.Form):
             school_id=data.get("school"),
             search=(data.get("q") or "").strip(),
         )
+
+
+class FrontDoorFilterForm(forms.Form):
+    """The front-door queue's one filter. A value it does not know is an error on the field
+    (in the error summary) and the queue shows its default view."""
+
+    show = forms.ChoiceField(
+        label="Show",
+        choices=list(FRONT_DOOR_SHOW.items()),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose which referrals to show from the list"},
+    )
+
+    def __init__(self, query):
+        data = query.copy()
+        data.setdefault("show", "waiting")
+        super().__init__(data)
+
+    def show_value(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("show") or "waiting"

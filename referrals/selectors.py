@@ -17,7 +17,7 @@ from casework.reads import opened
 from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
 from referrals.choices import CLOSED_STATES, ReferralState
-from referrals.models import SchoolReferral
+from referrals.models import InformationRequest, SchoolReferral
 
 
 @dataclass
@@ -112,15 +112,45 @@ def school_choices(user) -> list[School] | None:
     return schools if len(schools) <= SCHOOLS_OFFERED else None
 
 
-def front_door_queue(user, now: dt.datetime | None = None) -> list[Row]:
-    """Submitted and screening referrals of this person's authorities, oldest first."""
-    referrals = (
-        SchoolReferral.objects.visible_to(user)
-        .awaiting_front_door()
-        .select_related("school", "screened_by")
-        .order_by("submitted_at", "pk")
-    )
-    return rows_with_deadlines(referrals, now or timezone.now())
+# The front door's views of its queue: what is waiting for its screening decision (the
+# default), one of its two states, or the referrals screening asked the school about.
+FRONT_DOOR_SHOW = {
+    "waiting": "All waiting for a decision",
+    "submitted": "Not started",
+    "screening": "Being screened",
+    "asked": "Waiting for the school",
+}
+
+
+def front_door_queue(user, show: str = "waiting"):
+    """The referrals of this person's authorities in one of the front door's views, oldest
+    submitted first. Oldest first, not BY_URGENCY: the screening clock is a fixed time from
+    submission, so the order is the same for the front door's own clock, whereas next_due_at
+    also counts clocks that are not the front door's (the DSLs' immediate risk assessment),
+    which would reorder the queue by someone else's work. Served by the (state,
+    submitted_at) index."""
+    referrals = SchoolReferral.objects.visible_to(user)
+    if show == "asked":
+        referrals = referrals.filter(
+            state=ReferralState.MORE_INFORMATION_REQUESTED,
+            pk__in=InformationRequest.objects.filter(
+                responded_at__isnull=True, requested_from_state=ReferralState.SCREENING
+            ).values("referral_id"),
+        )
+    elif show in (ReferralState.SUBMITTED, ReferralState.SCREENING):
+        referrals = referrals.filter(state=show)
+    else:
+        referrals = referrals.awaiting_front_door()
+    return referrals.order_by("submitted_at", "pk")
+
+
+def front_door_page(user, show: str, number, now: dt.datetime | None = None) -> Page:
+    """One page of the front-door queue, each row with its running deadlines (one query for
+    the page's, however long the queue)."""
+    referrals = front_door_queue(user, show).select_related("school", "screened_by")
+    page = page_of(referrals, number)
+    page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
+    return page
 
 
 def readable_subjects(user, pairs) -> set:

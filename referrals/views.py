@@ -23,6 +23,7 @@ from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.forms import (
     AcceptToPanelForm,
+    FrontDoorFilterForm,
     ReasonForm,
     ReferralFilterForm,
     ReferralForm,
@@ -30,8 +31,9 @@ from referrals.forms import (
 )
 from referrals.permissions import available_actions, may, may_step, shows_plan
 from referrals.selectors import (
+    FRONT_DOOR_SHOW,
     case_deadlines,
-    front_door_queue,
+    front_door_page,
     referral_page,
     school_choices,
     visible_case,
@@ -77,14 +79,23 @@ def _selected_filters(query, filters, school):
 
 @login_required
 def front_door(request):
-    if not Roles.for_user(request.user).is_front_door:
-        raise PermissionDenied
     roles = Roles.for_user(request.user)
+    if not roles.is_front_door:
+        raise PermissionDenied
     authority = LocalAuthority.objects.filter(pk__in=roles.front_door_authority_ids).first()
+    form = FrontDoorFilterForm(request.GET)
+    show = form.show_value()
+    page = front_door_page(request.user, show, request.GET.get("page"))
     return render(
         request,
         "referrals/front_door.html",
-        {"rows": front_door_queue(request.user), "authority": authority},
+        {
+            "page": keep_filters(page, request.GET),
+            "form": form,
+            "show": show,
+            "show_label": FRONT_DOOR_SHOW[show],
+            "authority": authority,
+        },
     )
 
 

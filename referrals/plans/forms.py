@@ -5,6 +5,7 @@ from django import forms
 from casework.forms import DateInputField, ReasonForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.plans.models import ReviewDecision
+from referrals.plans.selectors import MY_ACTIONS_SHOW
 from referrals.plans.services import OUTCOME_QUESTIONS
 
 
@@ -165,3 +166,25 @@ class CloseActionForm(ReasonForm):
 class RescheduleForm(VersionForm):
     due_on = _date("New due date")
     reason = _text("Why the date moves", rows=2, max_length=1000)
+
+
+class MyActionsFilterForm(forms.Form):
+    """My actions' one filter; a value it does not know is an error on the field and the
+    page shows open actions."""
+
+    show = forms.ChoiceField(
+        label="Show",
+        choices=list(MY_ACTIONS_SHOW.items()),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose open, done or closed, or all"},
+    )
+
+    def __init__(self, query):
+        data = query.copy()
+        data.setdefault("show", "open")
+        super().__init__(data)
+
+    def show_value(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("show") or "open"

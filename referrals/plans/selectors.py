@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -61,13 +61,30 @@ def plan_page(case, now=None):
     }
 
 
-def my_actions(user, now=None):
-    actions = (
-        PlanAction.objects.filter(owner=user)
-        .select_related("plan__case__school")
-        .order_by("state", "due_on", "pk")
-    )
-    return with_rag(actions, now)
+# My actions' views: open work (the default), what is finished (done, or closed without
+# being done), or everything.
+MY_ACTIONS_SHOW = {"open": "Open", "done": "Done or closed", "all": "All"}
+FINISHED = [ActionState.DONE, ActionState.CLOSED]
+
+
+def my_actions(user, show: str = "open", number=None, now: dt.datetime | None = None) -> Page:
+    """One page of the actions this person owns: open ones soonest due first (overdue ones
+    first), finished ones the latest due first, each with its running clock's RAG (one query
+    for the page's). An owner may always read their own action (actions_visible_to), so
+    owner=user is already its read gate, without the case subquery; served by the (owner,
+    state) index."""
+    actions = PlanAction.objects.filter(owner=user).select_related("plan__case__school")
+    if show == "open":
+        actions = actions.filter(state=ActionState.OPEN).order_by("due_on", "pk")
+    elif show == "done":
+        actions = actions.filter(state__in=FINISHED).order_by("-due_on", "-pk")
+    else:
+        # Open first (the state's text would sort "closed" and "done" before "open").
+        still_open = Case(When(state=ActionState.OPEN, then=0), default=1)
+        actions = actions.order_by(still_open, "due_on", "pk")
+    page = page_of(actions, number)
+    page.object_list = with_rag(page.object_list, now)
+    return page
 
 
 def action_owner_choices(case):

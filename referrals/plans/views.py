@@ -24,12 +24,14 @@ from referrals.plans.forms import (
     CloseActionForm,
     CloseForm,
     DoneForm,
+    MyActionsFilterForm,
     ProgressForm,
     RescheduleForm,
     ReviewForm,
 )
 from referrals.plans.models import ActionState, PlanState
 from referrals.plans.selectors import (
+    MY_ACTIONS_SHOW,
     action_owner_choices,
     caseload,
     my_actions,
@@ -293,7 +295,19 @@ def plan_action(request, action_pk):
 
 @login_required
 def my_actions_page(request):
-    return render(request, "referrals/plan/my_actions.html", {"rows": my_actions(request.user)})
+    form = MyActionsFilterForm(request.GET)
+    show = form.show_value()
+    page = my_actions(request.user, show, request.GET.get("page"))
+    return render(
+        request,
+        "referrals/plan/my_actions.html",
+        {
+            "page": keep_filters(page, request.GET),
+            "form": form,
+            "show": show,
+            "show_label": MY_ACTIONS_SHOW[show],
+        },
+    )
 
 
 @login_required
