@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import ContextPanel
-from casework.forms import ReasonForm, VersionForm
+from casework.forms import DateInputField, ReasonForm, VersionForm
 from casework.validators import plain_text
 from referrals.choices import (
     YEAR_GROUPS,
@@ -18,7 +18,7 @@ from referrals.choices import (
 )
 from referrals.models import MAX_PUPILS, LinkedChild, ThresholdIndicator
 from referrals.pupil_counts import GENDER_FIELDS
-from referrals.selectors import FRONT_DOOR_SHOW, ListFilters
+from referrals.selectors import FRONT_DOOR_SHOW, RAGS, SORTS, ListFilters
 
 
 def _text(label, max_length, *, textarea=True, help_text="", rows=5):
@@ -244,9 +244,10 @@ class StartForm(forms.Form):
 
 
 class ReferralFilterForm(forms.Form):
-    """The referral list's filters, from the query string. A value the list does not know is
-    an error on its field (shown in the error summary), never a failure of the page; the
-    list then applies only the filters that were valid."""
+    """The referral list's filters and sort, from the query string. A value the list does not
+    know is an error on its field (shown in the error summary), never a failure of the page;
+    the list then applies only the filters that were valid. An unknown sort is the default
+    order (the sentence above the table says which order it is)."""
 
     SHOW = [("open", "Open work"), ("closed", "Closed"), ("all", "All")]
 
@@ -280,8 +281,42 @@ class ReferralFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "There is no status called “%(value)s”"},
     )
+    concern = forms.MultipleChoiceField(
+        label="Kind of harm",
+        choices=ConcernType.choices,
+        required=False,
+        help_text="Referrals reporting any of those you select",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "There is no kind of harm called “%(value)s”"},
+    )
+    rag = forms.MultipleChoiceField(
+        label="Deadlines",
+        choices=list(RAGS.items()),
+        required=False,
+        help_text="The most urgent of the case's running deadlines",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose red, amber, green or no deadline running"},
+    )
+    panel = forms.TypedChoiceField(
+        label="Context panel",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a panel from the list"},
+    )
+    team = forms.TypedChoiceField(
+        label="Allocated team",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a team from the list"},
+    )
+    submitted_from = DateInputField(
+        label="Submitted from", help_text="The first day, for example, 1 11 2026"
+    )
+    submitted_to = DateInputField(label="Submitted to", help_text="The last day, included")
 
-    def __init__(self, query, *, schools, chosen_school=None):
+    def __init__(self, query, *, schools, chosen_school=None, panels=(), teams=()):
         data = query.copy()
         data.setdefault("show", "open")  # the default view: open work
         super().__init__(data)
@@ -290,16 +325,38 @@ class ReferralFilterForm(forms.Form):
             offered.append(chosen_school)
         self.fields["school"].choices = [("", "Any school")] + [(s.pk, s.name) for s in offered]
         self.schools_offered = schools is not None
+        self.panels, self.teams = list(panels), list(teams)
+        self.fields["panel"].choices = [("", "Any panel")] + [(p.pk, p.name) for p in panels]
+        self.fields["team"].choices = [("", "Any team")] + [(t.pk, t.name) for t in teams]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and end < start:
+            self.add_error(
+                "submitted_to", "Submitted to must be the same as or after submitted from"
+            )
+        return data
 
     def filters(self) -> ListFilters:
         """The valid part of what was asked for."""
         self.is_valid()
         data = self.cleaned_data
+        # The sort comes from a column header's link, not a field: an unknown one is ignored.
+        sort = self.data.get("sort", "")
         return ListFilters(
             show=data.get("show") or "open",
             states=tuple(data.get("state") or ()),
             school_id=data.get("school"),
             search=(data.get("q") or "").strip(),
+            concerns=tuple(data.get("concern") or ()),
+            rags=tuple(data.get("rag") or ()),
+            panel_id=data.get("panel"),
+            team_id=data.get("team"),
+            submitted_from=data.get("submitted_from"),
+            submitted_to=data.get("submitted_to"),
+            sort=sort if sort in SORTS else "",
+            descending=sort in SORTS and self.data.get("order") == "desc",
         )
 
 

@@ -6,13 +6,15 @@ casework.reads)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page
-from django.db.models import F, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from accounts.models import School
-from casework.lists import page_of
+from accounts.models import ContextPanel, School, Team
+from accounts.roles import Roles
+from casework import lists
 from casework.reads import opened
 from notifications import cases
 from notifications.selectors import deadlines_for_case, running_deadlines_for_cases
@@ -56,21 +58,87 @@ def visible_case(user, pk) -> SchoolReferral:
 @dataclass(frozen=True)
 class ListFilters:
     """What the referral list shows: open work (the default), closed or all; some states;
-    one school; a search by reference, school name or URN."""
+    one school; a search by reference, school name or URN; some kinds of harm (any of
+    them); the RAG of the case's clocks; a panel; a team; a range of days submitted (London
+    days, both ends included); and a column to sort by (SORTS), or the default order."""
 
     show: str = "open"
     states: tuple[str, ...] = ()
     school_id: int | None = None
     search: str = ""
+    concerns: tuple[str, ...] = ()
+    rags: tuple[str, ...] = ()  # of RAGS
+    panel_id: int | None = None
+    team_id: int | None = None
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+    sort: str = ""  # "", or a key of SORTS
+    descending: bool = False
 
 
 # Most urgent first: the soonest due of the case's running clocks (overdue ones are the
 # soonest), then cases with no clock running, oldest first. Matches the index
-# referral_open_by_due.
+# referral_by_due.
 BY_URGENCY = (F("next_due_at").asc(nulls_last=True), "pk")
 
+# The columns people sort by: the field, ascending, empty values last (a draft's reference,
+# no clock running). Descending is the exact reverse, so one index serves both directions.
+SORTS = {
+    "reference": "reference",
+    "school": "school__name",
+    "submitted": "submitted_at",
+    "due": "next_due_at",
+}
 
-def filtered_referrals(user, filters: ListFilters):
+RAGS = {
+    "red": "Red: overdue",
+    "amber": "Amber: due soon",
+    "green": "Green: on track",
+    "none": "No deadline running",
+}
+
+
+def _sorted(referrals, sort: str, descending: bool):
+    field = F(SORTS[sort])
+    if descending:
+        return referrals.order_by(field.desc(nulls_first=True), "-pk")
+    return referrals.order_by(field.asc(nulls_last=True), "pk")
+
+
+def rag_is(rag: str, now: dt.datetime) -> Q:
+    """The cases whose clocks are, at their worst, `rag` (as Deadline.rag judges each running
+    clock): red when one is overdue, which is when the soonest due (next_due_at, kept by
+    notifications.clocks) has passed; amber when none is but one is inside its reminder
+    window; green when clocks run and neither; none when no clock runs."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Deadline, DeadlineStatus
+
+    reminding = Exists(
+        Deadline.objects.filter(
+            case_type=ContentType.objects.get_for_model(SchoolReferral),
+            case_id=OuterRef("pk"),
+            status=DeadlineStatus.RUNNING,
+            reminder_at__lte=now,
+            # Implied where it is used (no clock overdue), but it keeps the set small: the
+            # clocks inside their window, not every clock ever reminded.
+            due_at__gte=now,
+        )
+    )
+    if rag == "red":
+        return Q(next_due_at__lt=now)
+    if rag == "amber":
+        return Q(reminding, next_due_at__gte=now)
+    if rag == "green":
+        return Q(~reminding, next_due_at__gte=now)
+    return Q(next_due_at__isnull=True)
+
+
+def _london_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def filtered_referrals(user, filters: ListFilters, now: dt.datetime | None = None):
     referrals = SchoolReferral.objects.visible_to(user)
     if filters.show == "open":
         referrals = referrals.exclude(state__in=CLOSED_STATES)
@@ -82,19 +150,76 @@ def filtered_referrals(user, filters: ListFilters):
         referrals = referrals.filter(school_id=filters.school_id)
     if filters.search:
         text = filters.search
-        referrals = referrals.filter(
-            Q(reference__icontains=text) | Q(school__name__icontains=text) | Q(school__urn=text)
+        # The schools first (one small query): an OR across the join would scan every
+        # referral, while reference OR school_id IN (...) is two indexes (trigram, school).
+        schools = list(
+            School.objects.filter(Q(name__icontains=text) | Q(urn=text)).values_list(
+                "pk", flat=True
+            )
         )
+        # References are issued in capitals: a plain LIKE, which the trigram index serves.
+        referrals = referrals.filter(Q(reference__contains=text.upper()) | Q(school_id__in=schools))
+    if filters.concerns:
+        # jsonb containment, one kind at a time (any of them): served by the GIN index.
+        any_of = Q()
+        for concern in filters.concerns:
+            any_of |= Q(concern_types__contains=[concern])
+        referrals = referrals.filter(any_of)
+    if filters.rags:
+        now = now or timezone.now()
+        any_of = Q()
+        for rag in filters.rags:
+            any_of |= rag_is(rag, now)
+        referrals = referrals.filter(any_of)
+    if filters.panel_id:
+        referrals = referrals.filter(panel_id=filters.panel_id)
+    if filters.team_id:
+        referrals = referrals.filter(allocated_team_id=filters.team_id)
+    if filters.submitted_from:
+        referrals = referrals.filter(submitted_at__gte=_london_midnight(filters.submitted_from))
+    if filters.submitted_to:
+        next_day = filters.submitted_to + dt.timedelta(days=1)
+        referrals = referrals.filter(submitted_at__lt=_london_midnight(next_day))
+    if filters.sort in SORTS:
+        return _sorted(referrals, filters.sort, filters.descending)
     if filters.show == "closed":
         return referrals.order_by("-updated_at", "-pk")  # the latest to close first
     return referrals.order_by(*BY_URGENCY)
 
 
+# Counting every match costs in proportion to the matches (a whole-table read at 100,000);
+# counting at most this many, in the list's own order, stops at the cap through its index.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP matches: `more` says there are others beyond, and the pages
+    go as far as the cap (the most urgent, or the first in the chosen sort, come first;
+    the reverse sort, a filter or a search reaches the rest)."""
+
+    @cached_property
+    def counted(self) -> int:
+        # In no order: which rows make up the cap does not change how many there are, and the
+        # database may stop at the cap however it reads them.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > COUNT_CAP
+
+
 def referral_page(user, filters: ListFilters, number, now: dt.datetime | None = None) -> Page:
     """One page of the referrals this person may see that match the filters, each with its
-    running deadlines (one query for the page's, however many referrals match)."""
-    page = page_of(filtered_referrals(user, filters).select_related("school", "panel"), number)
-    page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
+    running deadlines (one query for the page's, however many referrals match), counted up
+    to COUNT_CAP."""
+    now = now or timezone.now()
+    referrals = filtered_referrals(user, filters, now).select_related("school", "panel")
+    page = CappedPaginator(referrals, lists.PAGE_SIZE).get_page(number)
+    page.object_list = rows_with_deadlines(page.object_list, now)
     return page
 
 
@@ -148,7 +273,7 @@ def front_door_page(user, show: str, number, now: dt.datetime | None = None) -> 
     """One page of the front-door queue, each row with its running deadlines (one query for
     the page's, however long the queue)."""
     referrals = front_door_queue(user, show).select_related("school", "screened_by")
-    page = page_of(referrals, number)
+    page = lists.page_of(referrals, number)
     page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
     return page
 
@@ -202,3 +327,51 @@ def waiting_for_the_school(referral):
         status=DeadlineStatus.RUNNING,
     ).exists()
     return None if running else request
+
+
+def _authorities_of(user) -> Q | None:
+    """The reader's authorities, as a filter on a model with an `authority`: those they
+    work for, and those of their schools, panels and teams. None when they have none."""
+    roles = Roles.for_user(user)
+    direct = (
+        roles.front_door_authority_ids
+        | roles.front_door_manager_authority_ids
+        | roles.duty_manager_authority_ids
+    )
+    teams = roles.team_ids | roles.managed_team_ids
+    parts = []
+    if direct:
+        parts.append(Q(authority_id__in=direct))
+    if roles.school_ids:
+        parts.append(
+            Q(authority_id__in=School.objects.filter(pk__in=roles.school_ids).values("authority"))
+        )
+    if roles.panel_ids:
+        panels = ContextPanel.objects.filter(pk__in=roles.panel_ids).values("authority")
+        parts.append(Q(authority_id__in=panels))
+    if teams:
+        parts.append(Q(authority_id__in=Team.objects.filter(pk__in=teams).values("authority")))
+    if not parts:
+        return None
+    gate = parts[0]
+    for part in parts[1:]:
+        gate |= part
+    return gate
+
+
+def panel_choices(user) -> list[ContextPanel]:
+    """The panels of the reader's authorities, to filter by (the list is visible_to's
+    anyway: choosing a panel never shows more)."""
+    gate = _authorities_of(user)
+    if gate is None:
+        return []
+    return list(ContextPanel.objects.filter(gate).order_by("name", "pk"))
+
+
+def team_choices(user) -> list[Team]:
+    """The teams of the reader's authorities that cases are allocated to (not the front
+    door's own), to filter by."""
+    gate = _authorities_of(user)
+    if gate is None:
+        return []
+    return list(Team.objects.filter(gate, is_front_door=False).order_by("name", "pk"))

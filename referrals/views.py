@@ -18,7 +18,7 @@ from notifications.catalogue import period_words
 from referrals import services
 from referrals.allocation import may_reallocate
 from referrals.answers import answer_rows, problem_links
-from referrals.choices import ReferralState
+from referrals.choices import ConcernType, ReferralState
 from referrals.chronology import chronology
 from referrals.completeness import missing_answers
 from referrals.forms import (
@@ -32,10 +32,13 @@ from referrals.forms import (
 from referrals.permissions import available_actions, may, may_step, shows_plan
 from referrals.selectors import (
     FRONT_DOOR_SHOW,
+    RAGS,
     case_deadlines,
     front_door_page,
+    panel_choices,
     referral_page,
     school_choices,
+    team_choices,
     visible_case,
     waiting_for_the_school,
 )
@@ -47,7 +50,11 @@ def referral_list(request):
     school_id = _int(request.GET.get("school"))
     chosen = School.objects.filter(pk=school_id).first() if school_id > 0 else None
     form = ReferralFilterForm(
-        request.GET, schools=school_choices(request.user), chosen_school=chosen
+        request.GET,
+        schools=school_choices(request.user),
+        chosen_school=chosen,
+        panels=panel_choices(request.user),
+        teams=team_choices(request.user),
     )
     filters = form.filters()
     page = referral_page(request.user, filters, request.GET.get("page"))
@@ -58,12 +65,22 @@ def referral_list(request):
             "page": keep_filters(page, request.GET),
             "form": form,
             "filters": filters,
-            "selected": _selected_filters(request.GET, filters, chosen),
+            "selected": _selected_filters(request.GET, filters, chosen, form),
+            "columns": _sort_links(request.GET, filters),
+            "sorted_by": _sorted_by(filters),
         },
     )
 
 
-def _selected_filters(query, filters, school):
+def _without_date(query, name: str) -> str:
+    """The query string without a date filter's three parts (day, month, year)."""
+    others = query.copy()
+    for part in ("day", "month", "year"):
+        others.pop(f"{name}_{part}", None)
+    return without(others, "page")
+
+
+def _selected_filters(query, filters, school, form):
     """The MOJ filter's selected tags: (label, the query string that removes it)."""
     tags = []
     if filters.search:
@@ -74,7 +91,68 @@ def _selected_filters(query, filters, school):
         tags.append((ReferralState(state).label, without(query, "state", state)))
     if filters.school_id and school is not None:
         tags.append((school.name, without(query, "school")))
+    for concern in filters.concerns:
+        tags.append((ConcernType(concern).label, without(query, "concern", concern)))
+    for rag in filters.rags:
+        tags.append((RAGS[rag], without(query, "rag", rag)))
+    panels = {p.pk: p.name for p in form.panels}
+    if filters.panel_id in panels:
+        tags.append((f"Panel: {panels[filters.panel_id]}", without(query, "panel")))
+    teams = {t.pk: t.name for t in form.teams}
+    if filters.team_id in teams:
+        tags.append((f"Team: {teams[filters.team_id]}", without(query, "team")))
+    if filters.submitted_from:
+        label = f"Submitted from {filters.submitted_from:%-d %b %Y}"
+        tags.append((label, _without_date(query, "submitted_from")))
+    if filters.submitted_to:
+        label = f"Submitted to {filters.submitted_to:%-d %b %Y}"
+        tags.append((label, _without_date(query, "submitted_to")))
     return tags
+
+
+# The table's columns: (heading, its sort or None). The MOJ sortable table, server-side.
+COLUMNS = [
+    ("Reference", "reference"),
+    ("School", "school"),
+    ("Status", None),
+    ("Deadlines", "due"),
+    ("Submitted", "submitted"),
+]
+
+
+def _sorted_by(filters) -> str:
+    """The chosen sort in words ("" for the default order)."""
+    if not filters.sort:
+        return ""
+    heading = next(h for h, sort in COLUMNS if sort == filters.sort).lower()
+    if filters.sort == "due":
+        heading = "next deadline"
+    return f"by {heading}, {'descending' if filters.descending else 'ascending'}"
+
+
+def _sort_links(query, filters) -> list[dict]:
+    """Each column header: its aria-sort and, for a sortable one, the link that sorts by it
+    (ascending first, then the other way), keeping the filters and going back to page 1.
+    With no sort chosen, open work is most urgent first: the deadlines column, ascending."""
+    current, descending = filters.sort, filters.descending
+    if not current and filters.show != "closed":
+        current = "due"
+    columns = []
+    for heading, sort in COLUMNS:
+        column = {"heading": heading, "sort": sort, "aria_sort": None, "query": ""}
+        if sort:
+            others = query.copy()
+            others.pop("page", None)
+            others["sort"] = sort
+            now_ascending = sort == current and not descending
+            others["order"] = "desc" if now_ascending else "asc"
+            column["query"] = others.urlencode()
+            column["next"] = "descending" if now_ascending else "ascending"
+            column["aria_sort"] = (
+                ("descending" if descending else "ascending") if sort == current else "none"
+            )
+        columns.append(column)
+    return columns
 
 
 @login_required
