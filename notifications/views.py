@@ -14,7 +14,7 @@ from casework import exports
 from casework.lists import keep_filters, page_of, without
 from notifications import health
 from notifications.forms import DeadlineFilterForm
-from notifications.models import Notification
+from notifications.models import DeadlineStatus, Notification
 from notifications.selectors import my_deadlines, team_deadlines, undelivered_for
 from notifications.services import email_try_again
 
@@ -98,10 +98,17 @@ def _deadline_tags(query, form, filters):
     return tags
 
 
+def _status_words(deadline, now):
+    """What the page's tag says: the RAG of a running clock, else Met or Stopped."""
+    if deadline.status == DeadlineStatus.MET:
+        return "Met"
+    return exports.RAG_WORDS[deadline.rag(now)]
+
+
 def _deadline_rows(deadlines, now):
     for d in deadlines.iterator(chunk_size=2000):
         yield [
-            exports.RAG_WORDS[d.rag(now)] if d.status == "running" else d.get_status_display(),
+            _status_words(d, now),
             d.timescale.name,
             d.case_label,
             str(d.owner) if d.owner else d.get_owner_role_display(),

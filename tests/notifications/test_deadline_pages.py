@@ -183,6 +183,8 @@ def test_exports_carry_the_filters_and_are_logged_once(client, world):
         getattr(world, n).reference for n in ("red", "amber", "green", "met", "stopped")
     )
     assert world.foreign.reference not in cases
+    words = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert words == {"Red: overdue", "Amber: due soon", "Green: on track", "Met", "Stopped"}
     logs = list(ExportLog.objects.order_by("pk").values_list("list_name", "format", "filters"))
     assert logs == [
         ("my_deadlines", "csv", "rag=red&rag=amber"),
