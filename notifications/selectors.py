@@ -1,6 +1,8 @@
 """Reads of deadlines and messages."""
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -48,9 +50,19 @@ def deadlines_for_case(case):
     )
 
 
-def my_deadlines(user):
-    """Running deadlines this person owns, personally or through a role, of cases they may
-    open."""
+@dataclass(frozen=True)
+class DeadlineFilters:
+    """What a deadlines list shows: running clocks (the default), met, stopped or all; of
+    running ones, some RAG colours; one kind of clock (a timescale's key)."""
+
+    show: str = "running"  # running | met | cancelled | all
+    rags: tuple[str, ...] = ()  # red | amber | green
+    clock: str = ""
+
+
+def my_deadlines(user, filters: DeadlineFilters | None = None, now: dt.datetime | None = None):
+    """Deadlines this person owns, personally or through a role, of cases they may open;
+    running ones by default, most urgent first."""
     roles = Roles.for_user(user)
     mine = Q(owner=user)
     mine |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
@@ -61,24 +73,47 @@ def my_deadlines(user):
     no_lead = Q(owner_role=OwnerRole.LEAD, owner__isnull=True, team__isnull=True)
     mine |= no_lead & Q(panel_id__in=roles.chaired_panel_ids)
     mine |= no_lead & Q(panel_id__isnull=True, authority_id__in=roles.front_door_authority_ids)
-    return _running(mine & cases.readable(user))
+    return _deadlines(mine & cases.readable(user), filters, now)
 
 
-def team_deadlines(user):
-    """Running deadlines of this person's teams (and, for the front door, its own), of
-    cases they may open."""
+def team_deadlines(user, filters: DeadlineFilters | None = None, now: dt.datetime | None = None):
+    """Deadlines of this person's teams (and, for the front door, its own), of cases they
+    may open; running ones by default, most urgent first."""
     roles = Roles.for_user(user)
     ours = Q(team_id__in=roles.team_ids | roles.managed_team_ids)
     ours |= Q(owner_role=OwnerRole.FRONT_DOOR, authority_id__in=roles.front_door_authority_ids)
-    return _running(ours & cases.readable(user))
+    return _deadlines(ours & cases.readable(user), filters, now)
 
 
-def _running(condition):
-    return (
-        Deadline.objects.filter(condition, status=DeadlineStatus.RUNNING)
-        .select_related("timescale", "owner", "team")
-        .order_by("due_at")
-    )
+def rag_condition(rag: str, now: dt.datetime) -> Q:
+    """Running deadlines whose Deadline.rag(now) is `rag`, as a filter the database runs."""
+    running = Q(status=DeadlineStatus.RUNNING)
+    if rag == "red":
+        return running & Q(due_at__lt=now)
+    if rag == "amber":
+        return running & Q(due_at__gte=now, reminder_at__lte=now)
+    return running & Q(due_at__gte=now, reminder_at__gt=now)
+
+
+def _deadlines(condition, filters: DeadlineFilters | None, now: dt.datetime | None):
+    filters = filters or DeadlineFilters()
+    deadlines = Deadline.objects.filter(condition).select_related("timescale", "owner", "team")
+    if filters.show != "all":
+        deadlines = deadlines.filter(status=filters.show)
+    if filters.rags:
+        now = now or timezone.now()
+        either = Q(pk__in=[])
+        for rag in filters.rags:
+            either |= rag_condition(rag, now)
+        deadlines = deadlines.filter(either)
+    if filters.clock:
+        deadlines = deadlines.filter(timescale__key=filters.clock)
+    if filters.show == "running":
+        return deadlines.order_by("due_at", "pk")  # the most urgent first
+    if filters.show == "all":
+        # "running" sorts after "met" and "cancelled": descending puts the running first.
+        return deadlines.order_by("-status", "due_at", "pk")
+    return deadlines.order_by("-stopped_at", "-pk")  # the latest to stop first
 
 
 def unread_count(user):

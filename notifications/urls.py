@@ -14,5 +14,7 @@ urlpatterns = [
     ),
     path("deadlines/mine/", views.mine, name="my_deadlines"),
     path("deadlines/team/", views.team, name="team_deadlines"),
+    path("deadlines/mine/export.<slug:extension>", views.mine_export, name="my_deadlines_export"),
+    path("deadlines/team/export.<slug:extension>", views.team_export, name="team_deadlines_export"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -7,14 +7,16 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import Roles
-from casework.lists import keep_filters, without
+from casework import exports
+from casework.lists import keep_filters, page_of, without
 from notifications import health
-from notifications.forms import InboxFilterForm
+from notifications.forms import DeadlineFilterForm, InboxFilterForm
 from notifications.inbox import KIND_CHOICES, inbox_page, mark_everything_read
-from notifications.models import Notification
+from notifications.models import DeadlineStatus, Notification
 from notifications.selectors import my_deadlines, team_deadlines, undelivered_for
 from notifications.services import email_try_again
 
@@ -88,34 +90,127 @@ def mark_all_read(request):
     return _back_to_inbox(request)
 
 
-def _deadline_page(request, deadlines, title, intro):
+# The deadlines lists: my own and my team's, each a page at a time with its filters, and as
+# CSV and Excel with the same filters (casework.exports), logged once per export.
+DEADLINE_LISTS = {
+    "my_deadlines": (
+        my_deadlines,
+        "My deadlines",
+        "Deadlines you own, yourself or through your role.",
+    ),
+    "team_deadlines": (
+        team_deadlines,
+        "My team's deadlines",
+        "Deadlines of your teams.",
+    ),
+}
+DEADLINE_HEADER = ["RAG", "Deadline", "Case", "Owner", "Team", "Started", "Due", "Stopped"]
+DEADLINE_WIDTHS = [18, 40, 16, 30, 30, 18, 18, 18]
+
+
+def _deadline_page(request, name):
+    select, title, intro = DEADLINE_LISTS[name]
+    form = DeadlineFilterForm(request.GET)
+    filters = form.filters()
     now = timezone.now()
-    rows = [(d, d.rag(now)) for d in deadlines]
+    page = page_of(select(request.user, filters, now), request.GET.get("page"))
+    page.object_list = [(d, d.rag(now)) for d in page.object_list]
     return render(
         request,
         "notifications/deadlines.html",
-        {"rows": rows, "title": title, "intro": intro},
+        {
+            "page": keep_filters(page, request.GET),
+            "form": form,
+            "filters": filters,
+            "selected": _deadline_tags(request.GET, form, filters),
+            "title": title,
+            "intro": intro,
+            "list_name": name,
+        },
     )
 
 
+def _deadline_tags(query, form, filters):
+    """The MOJ filter's selected tags: (label, the query string that removes it)."""
+    tags = []
+    if filters.show != "running":
+        tags.append((dict(form.SHOW)[filters.show], without(query, "show")))
+    for rag in filters.rags:
+        tags.append((dict(form.RAG)[rag], without(query, "rag", rag)))
+    if filters.clock:
+        tags.append((dict(form.fields["clock"].choices)[filters.clock], without(query, "clock")))
+    return tags
+
+
+def _status_words(deadline, now):
+    """What the page's tag says: the RAG of a running clock, else Met or Stopped."""
+    if deadline.status == DeadlineStatus.MET:
+        return "Met"
+    return exports.RAG_WORDS[deadline.rag(now)]
+
+
+def _deadline_rows(deadlines, now):
+    for d in deadlines.iterator(chunk_size=2000):
+        yield [
+            _status_words(d, now),
+            d.timescale.name,
+            d.case_label,
+            str(d.owner) if d.owner else d.get_owner_role_display(),
+            d.team.name if d.team else "",
+            d.started_at,
+            d.due_at,
+            d.stopped_at,
+        ]
+
+
+def _deadline_export(request, name, extension):
+    if extension not in exports.FORMATS:
+        raise Http404
+    select, title, _ = DEADLINE_LISTS[name]
+    form = DeadlineFilterForm(request.GET)
+    filters = form.filters()
+    if form.errors:
+        # Not a file of something other than what was asked: the list, with the messages.
+        return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
+    now = timezone.now()
+    deadlines = select(request.user, filters, now)
+    filename = f"{name.replace('_', '-')}-{timezone.localdate(now).isoformat()}.{extension}"
+    rows = _deadline_rows(deadlines, now)
+    if extension == "csv":
+        exports.log_export(request, name, extension, deadlines.count())
+        return exports.csv_response(filename, DEADLINE_HEADER, rows)
+    counted = exports.Counted(rows)
+    response = exports.xlsx_response(
+        filename, DEADLINE_HEADER, counted, title=title, widths=DEADLINE_WIDTHS
+    )
+    exports.log_export(request, name, extension, counted.count)
+    return response
+
+
 @login_required
+@never_cache
 def mine(request):
-    return _deadline_page(
-        request,
-        my_deadlines(request.user),
-        "My deadlines",
-        "Deadlines you own, yourself or through your role, most urgent first.",
-    )
+    return _deadline_page(request, "my_deadlines")
 
 
 @login_required
+@never_cache
 def team(request):
-    return _deadline_page(
-        request,
-        team_deadlines(request.user),
-        "My team's deadlines",
-        "Deadlines of your teams, most urgent first.",
-    )
+    return _deadline_page(request, "team_deadlines")
+
+
+@login_required
+@require_safe
+@never_cache
+def mine_export(request, extension):
+    return _deadline_export(request, "my_deadlines", extension)
+
+
+@login_required
+@require_safe
+@never_cache
+def team_export(request, extension):
+    return _deadline_export(request, "team_deadlines", extension)
 
 
 @login_required

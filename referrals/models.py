@@ -398,6 +398,26 @@ class CaseAccessLog(models.Model):
         return f"{self.user} viewed {self.referral} ({self.page})"
 
 
+class ExportLog(models.Model):
+    """Each export of a list (CSV or Excel): who, which list, the filters as the query
+    string, how many rows, when. One row per export, not one per case: see
+    casework/exports.py for why. Written by casework.exports.log_export only when the file
+    is produced; a refused export writes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    list_name = models.CharField(max_length=40, help_text="The list's URL name.")
+    format = models.CharField(max_length=4)  # csv or xlsx
+    filters = models.TextField(blank=True, help_text="The query string, without the page.")
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} exported {self.rows} rows of {self.list_name} ({self.format})"
+
+
 # Records that hang off the case, one file per concern; imported so Django registers them.
 from referrals.plans.models import (  # noqa: E402, F401
     CaseOutcome,

@@ -1,12 +1,17 @@
 from django.urls import include, path
 
-from referrals import allocation_views, views
+from referrals import allocation_views, exports, views
 
 urlpatterns = [
     # Before the catch-all referrals/<pk>/<action>/ below.
     path("", include("referrals.risks.urls")),
     path("", include("referrals.plans.urls")),
     path("referrals/", views.referral_list, name="referral_list"),
+    path(
+        "referrals/export.<slug:extension>",
+        exports.referral_list_export,
+        name="referral_list_export",
+    ),
     path("referrals/new/", views.referral_start, name="referral_start"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),

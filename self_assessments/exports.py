@@ -1,10 +1,10 @@
 """A completed audit as CSV and as an Excel workbook: each item with its answer, score,
 evidence and note, then the section totals, with the instrument's attribution."""
 
-import csv
-import io
-
 from django.utils import timezone
+
+from casework import exports
+from casework.exports import XLSX, Sheet  # noqa: F401 (XLSX: the views' content type)
 
 HEADER = [
     "Section",
@@ -19,15 +19,6 @@ HEADER = [
     "Answered at",
 ]
 TOTALS_HEADER = ["Section", "Score", "Out of", "Percent", "Items answered", "Items"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value):
-    """Spreadsheet programs run a cell that starts with = + - @ as a formula: free text
-    from an audit must never do that (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def about_rows(results):
@@ -91,58 +82,36 @@ def total_rows(results):
 
 
 def as_csv(results):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in about_rows(results):
-        writer.writerow([_safe(v) for v in row])
-    writer.writerow([])
-    writer.writerow(HEADER)
-    for row in item_rows(results):
-        writer.writerow([_safe(v) for v in row])
-    writer.writerow([])
-    writer.writerow(["Section totals"])
-    writer.writerow(TOTALS_HEADER)
-    for row in total_rows(results):
-        writer.writerow([_safe(v) for v in row])
-    return "\ufeff" + out.getvalue()  # a byte order mark, so Excel reads UTF-8
+    rows = [
+        *about_rows(results),
+        [],
+        HEADER,
+        *item_rows(results),
+        [],
+        ["Section totals"],
+        TOTALS_HEADER,
+        *total_rows(results),
+    ]
+    return exports.as_csv_text(rows)
 
 
 def as_xlsx(results):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    answers = book.active
-    answers.title = "Answers"
-    answers.append(HEADER)
-    for row in item_rows(results):
-        answers.append([_safe(v) for v in row])
-    widths = [24, 8, 60, 14, 7, 7, 40, 60, 22, 18]
-    for column, width in zip("ABCDEFGHIJ", widths, strict=True):
-        answers.column_dimensions[column].width = width
-    for cell in answers[1]:
-        cell.font = Font(bold=True)
-    for row in answers.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    answers.freeze_panes = "A2"
-
-    totals = book.create_sheet("Section totals")
-    totals.append(TOTALS_HEADER)
-    for row in total_rows(results):
-        totals.append([_safe(v) for v in row])
-    for cell in totals[1]:
-        cell.font = Font(bold=True)
-    totals.column_dimensions["A"].width = 40
-
-    about = book.create_sheet("About")
-    for row in about_rows(results):
-        about.append([_safe(v) for v in row])
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 100
-    for cell in about["A"]:
-        cell.font = Font(bold=True)
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return exports.as_xlsx_bytes(
+        [
+            Sheet(
+                "Answers",
+                item_rows(results),
+                header=HEADER,
+                widths=[24, 8, 60, 14, 7, 7, 40, 60, 22, 18],
+                wrap=True,
+            ),
+            Sheet(
+                "Section totals",
+                total_rows(results),
+                header=TOTALS_HEADER,
+                widths=[40],
+                freeze=False,
+            ),
+            Sheet("About", about_rows(results), widths=[16, 100], bold_first_column=True),
+        ]
+    )

@@ -327,6 +327,16 @@ VISITS: dict[str, list[Visit]] = {
     ],
     "my_deadlines": [Visit(lambda w: w.lead)],
     "team_deadlines": [Visit(lambda w: w.manager)],
+    # Exports of lists: a list, so no case is opened; each is logged as an ExportLog.
+    "my_deadlines_export": [
+        Visit(lambda w: w.lead, lambda w, e=e: {"extension": e}) for e in ("csv", "xlsx")
+    ],
+    "team_deadlines_export": [
+        Visit(lambda w: w.manager, lambda w, e=e: {"extension": e}) for e in ("csv", "xlsx")
+    ],
+    "referral_list_export": [
+        Visit(lambda w: w.dsl, lambda w, e=e: {"extension": e}) for e in ("csv", "xlsx")
+    ],
     "panels_home": [Visit(lambda w: w.chair)],
     "meeting_new": [Visit(lambda w: w.chair, lambda w: {"panel_pk": w.panel.pk})],
     # The panel's page lists the referrals waiting for it: a list, it opens none.
