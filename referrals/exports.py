@@ -82,7 +82,7 @@ def referral_list_export(request, extension):
     filename = f"referrals-{timezone.localdate(now).isoformat()}.{extension}"
     rows = referral_rows(request.user, filters, now)
     if extension == "csv":
-        count = filtered_referrals(request.user, filters).count()
+        count = filtered_referrals(request.user, filters, now).count()
         exports.log_export(request, "referral_list", extension, count)
         return exports.csv_response(filename, HEADER, rows)
     counted = exports.Counted(rows)
