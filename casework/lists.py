@@ -3,12 +3,46 @@ templates/includes/pagination.html), with the list's filters kept in its links. 
 number that is not one (?page=abc) shows the first page, one past the end the last."""
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
+
+# Counting every match costs in proportion to the matches (a whole-table read at 100,000);
+# counting at most this many stops at the cap however the database reads them.
+COUNT_CAP = 1000
 
 
 def page_of(rows, number, size: int | None = None) -> Page:
     return Paginator(rows, size or PAGE_SIZE).get_page(number)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP matches: `more` says there are others beyond, and the pages
+    go as far as the cap (the first in the list's order come first; a filter, a search or
+    the reverse sort reaches the rest, and a list's download holds them all)."""
+
+    @cached_property
+    def counted(self) -> int:
+        # In no order: which rows make up the cap does not change how many there are, and the
+        # database may stop at the cap however it reads them.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > COUNT_CAP
+
+    @property
+    def how_many(self) -> str:
+        """The count as a list's heading says it: "More than 1,000" past the cap."""
+        return f"More than {COUNT_CAP:,}" if self.more else f"{self.count:,}"
+
+
+def capped_page_of(rows, number, size: int | None = None) -> Page:
+    return CappedPaginator(rows, size or PAGE_SIZE).get_page(number)
 
 
 def keep_filters(page: Page, query, param: str = "page") -> Page:

@@ -138,7 +138,10 @@ class Deadline(models.Model):
     timescale = models.ForeignKey(
         Timescale, on_delete=models.PROTECT, related_name="deadlines", db_index=False
     )
-    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    # authority, owner and team: no index of their own either; each leads a list index below.
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     case_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -158,11 +161,17 @@ class Deadline(models.Model):
         null=True,
         blank=True,
         related_name="deadlines",
+        db_index=False,
     )
     school_id = models.PositiveBigIntegerField(null=True, blank=True)
     panel_id = models.PositiveBigIntegerField(null=True, blank=True)
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        db_index=False,
     )
 
     started_at = models.DateTimeField()
@@ -189,12 +198,19 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at"]
         # Every index is paid for by every write of a clock (the sweep's stamps above all),
-        # so each one here names the query it serves. Besides these: the primary key, the
-        # unique one_running_clock_per_subject (stop_clock: timescale, subject, running) and
-        # the foreign keys' own indexes on authority (digest: an authority's running clocks;
-        # my_deadlines/team_deadlines: the front door's), owner (my_deadlines: Q(owner=...))
-        # and team (team_deadlines: team_id IN ...). See migration 0010_sweep_indexes.
+        # so each one here names the query it serves. Besides these: the primary key and the
+        # unique one_running_clock_per_subject (stop_clock: timescale, subject, running).
+        # See migrations 0010_sweep_indexes and 0011_deadline_list_indexes.
         indexes = [
+            # The deadlines lists, a page at a time: a person's, a team's, the front door's
+            # running clocks in due order, read in that order and stopped at the page (not
+            # every clock of the team sorted for each page). Each also serves its foreign
+            # key, and the digest reads an authority's running clocks through the first.
+            models.Index(
+                fields=["authority", "status", "due_at", "id"], name="deadline_authority_list"
+            ),
+            models.Index(fields=["owner", "status", "due_at", "id"], name="deadline_owner_list"),
+            models.Index(fields=["team", "status", "due_at", "id"], name="deadline_team_list"),
             # A case's clocks: deadlines_for_case, running_deadlines_for_cases (list pages),
             # clocks.case_ended / keep_next_due / follow_case, the panel's waiting list.
             models.Index(fields=["case_type", "case_id", "status"], name="deadline_case"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import Roles
 from casework import exports
-from casework.lists import keep_filters, page_of, without
+from casework.lists import capped_page_of, keep_filters, without
 from notifications import health
 from notifications.forms import DeadlineFilterForm, InboxFilterForm
 from notifications.inbox import KIND_CHOICES, inbox_page, mark_everything_read
@@ -113,7 +113,7 @@ def _deadline_page(request, name):
     form = DeadlineFilterForm(request.GET)
     filters = form.filters()
     now = timezone.now()
-    page = page_of(select(request.user, filters, now), request.GET.get("page"))
+    page = capped_page_of(select(request.user, filters, now), request.GET.get("page"))
     page.object_list = [(d, d.rag(now)) for d in page.object_list]
     return render(
         request,

@@ -147,6 +147,24 @@ class SchoolReferral(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "submitted_at"]),
+            # The front-door queue's default view and the panel's waiting list (and agenda),
+            # oldest submitted first: each in its order, stopped at the page. An index on
+            # (state, submitted_at) cannot give two states' rows in one order.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="referral_front_door_queue",
+                condition=Q(state__in=[ReferralState.SUBMITTED, ReferralState.SCREENING]),
+            ),
+            models.Index(
+                fields=["panel", "submitted_at", "id"],
+                name="referral_waiting_for_panel",
+                condition=Q(
+                    state__in=[
+                        ReferralState.AWAITING_PANEL,
+                        ReferralState.MORE_INFORMATION_REQUESTED,
+                    ]
+                ),
+            ),
             # The referral list (selectors.filtered_referrals), each read in its order LIMIT
             # 50 instead of sorting every match; justified in migration 0006. Most urgent
             # first, open work or all (closed cases run no clock: they are the NULLs at the end).

@@ -6,11 +6,10 @@ casework.reads)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from accounts.models import ContextPanel, School, Team
 from accounts.roles import Roles
@@ -187,38 +186,13 @@ def filtered_referrals(user, filters: ListFilters, now: dt.datetime | None = Non
     return referrals.order_by(*BY_URGENCY)
 
 
-# Counting every match costs in proportion to the matches (a whole-table read at 100,000);
-# counting at most this many, in the list's own order, stops at the cap through its index.
-COUNT_CAP = 1000
-
-
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP matches: `more` says there are others beyond, and the pages
-    go as far as the cap (the most urgent, or the first in the chosen sort, come first;
-    the reverse sort, a filter or a search reaches the rest)."""
-
-    @cached_property
-    def counted(self) -> int:
-        # In no order: which rows make up the cap does not change how many there are, and the
-        # database may stop at the cap however it reads them.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.counted, COUNT_CAP)
-
-    @property
-    def more(self) -> bool:
-        return self.counted > COUNT_CAP
-
-
 def referral_page(user, filters: ListFilters, number, now: dt.datetime | None = None) -> Page:
     """One page of the referrals this person may see that match the filters, each with its
     running deadlines (one query for the page's, however many referrals match), counted up
-    to COUNT_CAP."""
+    to lists.COUNT_CAP."""
     now = now or timezone.now()
     referrals = filtered_referrals(user, filters, now).select_related("school", "panel")
-    page = CappedPaginator(referrals, lists.PAGE_SIZE).get_page(number)
+    page = lists.capped_page_of(referrals, number)
     page.object_list = rows_with_deadlines(page.object_list, now)
     return page
 
@@ -229,12 +203,17 @@ SCHOOLS_OFFERED = 50
 def school_choices(user) -> list[School] | None:
     """The schools of the referrals this person may see, by name, to filter by; None when
     there are more than a select can reasonably offer (they search instead)."""
-    schools = list(
-        School.objects.filter(
-            pk__in=SchoolReferral.objects.visible_to(user).values("school_id")
-        ).order_by("name", "pk")[: SCHOOLS_OFFERED + 1]
+    # Distinct school ids in school order stop at the 51st school (the school index, read in
+    # order) instead of collecting every visible referral's school to sort them by name.
+    school_ids = list(
+        SchoolReferral.objects.visible_to(user)
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+        .distinct()[: SCHOOLS_OFFERED + 1]
     )
-    return schools if len(schools) <= SCHOOLS_OFFERED else None
+    if len(school_ids) > SCHOOLS_OFFERED:
+        return None
+    return list(School.objects.filter(pk__in=school_ids).order_by("name", "pk"))
 
 
 # The front door's views of its queue: what is waiting for its screening decision (the
@@ -273,7 +252,7 @@ def front_door_page(user, show: str, number, now: dt.datetime | None = None) -> 
     """One page of the front-door queue, each row with its running deadlines (one query for
     the page's, however long the queue)."""
     referrals = front_door_queue(user, show).select_related("school", "screened_by")
-    page = lists.page_of(referrals, number)
+    page = lists.capped_page_of(referrals, number)
     page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
     return page
 

@@ -119,6 +119,7 @@ class PlanAction(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="plan_actions",
+        db_index=False,  # action_owner_by_due leads with it
     )
     owner_contact = models.CharField(
         "named contact",
@@ -142,7 +143,11 @@ class PlanAction(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["owner", "state"])]
+        # My actions, a page at a time (plans.selectors.my_actions): a person's open actions
+        # read in due order and stopped at the page, not all of them sorted for each page.
+        indexes = [
+            models.Index(fields=["owner", "state", "due_on", "id"], name="action_owner_by_due")
+        ]
 
     def __str__(self):
         return self.what

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Agency, AuthorityMembership, AuthorityRole
-from casework.lists import page_of
+from casework.lists import capped_page_of
 from casework.reads import opened
 from notifications.selectors import clocks_of
 from referrals.choices import ReferralState
@@ -82,7 +82,7 @@ def my_actions(user, show: str = "open", number=None, now: dt.datetime | None = 
         # Open first (the state's text would sort "closed" and "done" before "open").
         still_open = Case(When(state=ActionState.OPEN, then=0), default=1)
         actions = actions.order_by(still_open, "due_on", "pk")
-    page = page_of(actions, number)
+    page = capped_page_of(actions, number)
     page.object_list = with_rag(page.object_list, now)
     return page
 
@@ -149,6 +149,6 @@ def caseload(user, number, now: dt.datetime | None = None) -> Page:
         .select_related("school", "lead_practitioner")
         .order_by(*BY_URGENCY)
     )
-    page = page_of(referrals, number)
+    page = capped_page_of(referrals, number)
     page.object_list = rows_with_deadlines(page.object_list, now or timezone.now())
     return page

@@ -232,3 +232,26 @@ def test_the_page_links_to_its_exports_with_its_filters(client, world):
     assert 'href="/deadlines/mine/export.csv?rag=red"' in body  # without the page
     assert 'href="/deadlines/mine/export.xlsx?rag=red"' in body
     assert "Download as CSV" in body and "Download as Excel" in body
+
+
+@pytest.mark.parametrize("url", ["/deadlines/mine/", "/deadlines/team/"])
+def test_the_count_stops_at_the_cap_and_the_downloads_hold_the_rest(
+    client, world, url, monkeypatch
+):
+    """Past casework.lists.COUNT_CAP the page says "More than" and pages as far as the cap,
+    most urgent first; the export still holds every deadline."""
+    from casework import lists
+
+    monkeypatch.setattr(lists, "COUNT_CAP", 55)
+    who = world.front_door if "mine" in url else world.manager
+    client.force_login(who)
+    copies_of(world.green, 60)  # 63 running clocks
+    _, body = _queries(client, url)
+    assert "More than 55 deadlines, most urgent first" in body and "Page 1 of 2" in body
+    assert "of the more than 55 deadlines these filters show" in body
+    labels, body = _shown(client, f"{url}?page=2")
+    assert len(labels) == 5 and "Page 2 of 2" in body
+    assert len(_csv(client.get(url + "export.csv"))) == 1 + 63
+    monkeypatch.setattr(lists, "COUNT_CAP", 63)
+    _, body = _queries(client, url)
+    assert "63 deadlines" in body and "More than" not in body

@@ -163,3 +163,19 @@ def test_more_than_a_page_costs_the_same_queries_and_page_two_keeps_the_filter(c
     # Every referral once, oldest submitted first (those submitted now, in the order made).
     assert first + second == [world.oldest.pk, world.newest.pk] + [r.pk for r in more]
     assert "Page 2 of 2" in body and 'rel="prev"' in body
+
+
+def test_the_count_stops_at_the_cap(client, world, monkeypatch):
+    """Past casework.lists.COUNT_CAP the queue says "More than" and pages as far as it."""
+    from casework import lists
+
+    monkeypatch.setattr(lists, "COUNT_CAP", PAGE_SIZE + 1)
+    client.force_login(world.front_door)
+    for _ in range(PAGE_SIZE + 1):
+        submitted(world.school, world.dsl)
+    _, body = _queries(client, "/front-door/?show=submitted")
+    assert f"More than {PAGE_SIZE + 1} referrals (not started)" in body
+    assert "Page 1 of 2" in body
+    monkeypatch.setattr(lists, "COUNT_CAP", 1000)
+    _, body = _queries(client, "/front-door/?show=submitted")
+    assert "More than" not in body

@@ -1,5 +1,5 @@
 """The referral list with more rows than a page: the same number of queries for 2 matches
-as for 60 with several filters and a sort on, and a count capped at COUNT_CAP (the
+as for 60 with several filters and a sort on, and a count capped at lists.COUNT_CAP (the
 figures behind the cap and the indexes are in migration 0006 and the branch's report)."""
 
 import datetime as dt
@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from referrals import selectors
+from casework import lists
 from referrals.choices import ReferralState
 from referrals.models import SchoolReferral
 from tests.accounts.factories import (
@@ -101,7 +101,7 @@ def test_the_same_queries_for_two_matches_as_for_sixty_with_filters_and_a_sort(
 
 
 def test_the_count_stops_at_the_cap_and_says_there_are_more(client, world, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 55)
+    monkeypatch.setattr(lists, "COUNT_CAP", 55)
     _bulk(world, 60)
     client.force_login(world.front_door)
     count, body = _get(client, "/referrals/")
@@ -123,6 +123,6 @@ def test_the_count_stops_at_the_cap_and_says_there_are_more(client, world, monke
     # Under the cap, the exact count.
     _, body = _get(client, f"/referrals/?school={world.other_school.pk}")
     assert "More than" not in body
-    monkeypatch.setattr(selectors, "COUNT_CAP", 60)
+    monkeypatch.setattr(lists, "COUNT_CAP", 60)
     _, body = _get(client, "/referrals/")
     assert "60 referrals" in body and "More than" not in body

@@ -151,3 +151,16 @@ def test_more_than_a_page_costs_the_same_queries_and_page_two_keeps_the_filter(c
     assert len(set(first + second)) == PAGE_SIZE + 5
     # The default view pages the open ones alone.
     assert "53 actions open" in client.get("/actions/").content.decode()
+
+
+def test_the_count_stops_at_the_cap(client, world, monkeypatch):
+    """Past casework.lists.COUNT_CAP My actions says "More than", the soonest due first."""
+    from casework import lists
+
+    monkeypatch.setattr(lists, "COUNT_CAP", 2)
+    client.force_login(world.police)
+    body = client.get("/actions/").content.decode()
+    assert "More than 2 actions open, the soonest due first" in body
+    monkeypatch.setattr(lists, "COUNT_CAP", 1000)
+    body = client.get("/actions/").content.decode()
+    assert "More than" not in body
