@@ -13,13 +13,25 @@ What is written for a referral in state S (as referrals/panels/plans services do
 - its clocks: screening_decision and panel_threshold_decision, met, cancelled or running as
   S says; the plan's clock (plan_agreed / plan_review / plan_review_next) and one clock per
   open plan action; `next_due_at` = the soonest running due time (clocks.keep_next_due);
-- a ThresholdDecision once the panel decided; a CasePlan and three PlanActions once decided
-  (in progress: all open, one in three owned by the partner contact);
+- a ThresholdDecision once the panel decided, for the pathway a second hash of `g` picks
+  (PATHWAY_BUCKETS: 40% a School Assessment, 20% each a supported self-assessment, a
+  Student Safety Summit, a School Partnership Meeting) at a level that pathway fits; a
+  CasePlan and three PlanActions once decided (in progress: all open, one in three owned by
+  the partner contact);
+- the record of its pathway (PATHWAY_RECORDS, as the pathway services write them; its id is
+  the case's): just opened while the case is decided, under way while it is in progress,
+  done once it is in review or closed; with one TransitionRecord and one historical row per
+  step, and its clocks (PATHWAY_CLOCKS: met, or running while its state runs them). A
+  self-assessment has its answers (none before the school starts, some while in progress,
+  every item once submitted) and their historical rows, and `previous`; a summit has its
+  invited school. Not their parts (domains, methods, discussions, the summit's day, the
+  actions they hand to the plan) nor the lead's "work allocated" message;
 - notifications: a reminder for half of the running clocks (the clock stamped reminded_at),
-  to the person its owner role names; a "closed" message to the front door for each closed
-  case; a decision message to the busy school's DSL for each of its decided cases.
-Not seeded: pathway records (School Assessments, self-assessments, summits), information
-requests, risk assessments, plan reviews, case outcomes and access logs.
+  to the person its owner role names (a DSL's only at the busy school, the one with a DSL);
+  a "closed" message to the front door for each closed case; a decision message to the busy
+  school's DSL for each of its decided cases.
+Not seeded: information requests, risk assessments, plan reviews, case outcomes and access
+logs.
 """
 
 import csv
