@@ -13,13 +13,25 @@ What is written for a referral in state S (as referrals/panels/plans services do
 - its clocks: screening_decision and panel_threshold_decision, met, cancelled or running as
   S says; the plan's clock (plan_agreed / plan_review / plan_review_next) and one clock per
   open plan action; `next_due_at` = the soonest running due time (clocks.keep_next_due);
-- a ThresholdDecision once the panel decided; a CasePlan and three PlanActions once decided
-  (in progress: all open, one in three owned by the partner contact);
+- a ThresholdDecision once the panel decided, for the pathway a second hash of `g` picks
+  (PATHWAY_BUCKETS: 40% a School Assessment, 20% each a supported self-assessment, a
+  Student Safety Summit, a School Partnership Meeting) at a level that pathway fits; a
+  CasePlan and three PlanActions once decided (in progress: all open, one in three owned by
+  the partner contact);
+- the record of its pathway (PATHWAY_RECORDS, as the pathway services write them; its id is
+  the case's): just opened while the case is decided, under way while it is in progress,
+  done once it is in review or closed; with one TransitionRecord and one historical row per
+  step, and its clocks (PATHWAY_CLOCKS: met, or running while its state runs them). A
+  self-assessment has its answers (none before the school starts, some while in progress,
+  every item once submitted) and their historical rows, and `previous`; a summit has its
+  invited school. Not their parts (domains, methods, discussions, the summit's day, the
+  actions they hand to the plan) nor the lead's "work allocated" message;
 - notifications: a reminder for half of the running clocks (the clock stamped reminded_at),
-  to the person its owner role names; a "closed" message to the front door for each closed
-  case; a decision message to the busy school's DSL for each of its decided cases.
-Not seeded: pathway records (School Assessments, self-assessments, summits), information
-requests, risk assessments, plan reviews, case outcomes and access logs.
+  to the person its owner role names (a DSL's only at the busy school, the one with a DSL);
+  a "closed" message to the front door for each closed case; a decision message to the busy
+  school's DSL for each of its decided cases.
+Not seeded: information requests, risk assessments, plan reviews, case outcomes and access
+logs.
 """
 
 import csv
@@ -90,6 +102,25 @@ ENDED = ("closed", "below_threshold", "withdrawn", "redirected")
 ALLOCATED = ("decided", "in_progress", "review", "closed")
 PLAN_STATE = {"decided": "drafting", "in_progress": "agreed", "review": "reviewed"}
 PLAN_CLOCK = {"decided": "plan_agreed", "in_progress": "plan_review", "review": "plan_review_next"}
+
+# The pathway the panel chose for a case it decided, by a second hash bucket (0-9) of the
+# seed number: 40% a School Assessment, 20% each a supported Beyond Referrals
+# self-assessment (these two at child in need or child protection), a Student Safety
+# Summit and a School Partnership Meeting (these two at early help).
+PATHWAY_BUCKETS = [
+    (4, "school_assessment"),
+    (6, "beyond_referrals"),
+    (8, "safety_summit"),
+    (10, "partnership_meeting"),
+]
+# Where the case's plan came from, in the words of the service that opened it.
+PLAN_ORIGIN = {
+    "school_assessment": "The School Assessment is complete: agree the plan with the school",
+    "beyond_referrals": "Gaps found by the self-assessment",
+    "safety_summit": "The Student Safety Summit was held: agree its next steps as the plan",
+    "partnership_meeting": "The School Partnership Meeting was held: agree the plan with the "
+    "school",
+}
 
 
 def sql(statement, params=None):
@@ -311,6 +342,20 @@ def _state_case():
     return f"CASE {whens} END"
 
 
+def _pathway_case(g, words=None):
+    """The pathway of seed number `g` (an SQL expression), or its words from `words`."""
+    bucket = f"((({g})::bigint * 2246822519 % 4294967296) / 256 % 10)"
+    whens = " ".join(
+        f"WHEN {bucket} < {upper} THEN '{(words or {}).get(key, key)}'"
+        for upper, key in PATHWAY_BUCKETS
+    )
+    return f"CASE {whens} END"
+
+
+def _pathway_words(g, words):
+    return _pathway_case(g, {k: v.replace("'", "''") for k, v in words.items()})
+
+
 def plan_generic(ids, first, last):
     """Rows of bench_plan (seed number, school, state, panel) for seed numbers first..last.
     The busy school takes one in BUSY_EVERY; the rest spread over the schools after the
@@ -509,7 +554,9 @@ def seed_referrals(ids, first, last, with_agenda=False):
         WHERE r.id BETWEEN {lo} AND {last}
         """,
     )
-    # The panel's decisions: one per case the panel decided.
+    # The panel's decisions: one per case the panel decided, for the pathway its hash says
+    # (PATHWAYS), at the level that pathway fits.
+    pathway = _pathway_case("r.id")
     step(
         "decisions",
         f"""
@@ -518,9 +565,11 @@ def seed_referrals(ids, first, last, with_agenda=False):
             decided_by_id, lead_practitioner_id, lead_team_id, meeting_id, referral_id,
             supersedes_id)
         SELECT CASE WHEN r.state = 'below_threshold' THEN 'below_threshold'
+                    WHEN {pathway} IN ('safety_summit', 'partnership_meeting')
+                    THEN 'early_help'
                     WHEN r.id % 3 = 0 THEN 'child_protection' ELSE 'child_in_need' END,
                CASE WHEN r.state = 'below_threshold' THEN 'manage_internally'
-                    ELSE 'school_assessment' END,
+                    ELSE {pathway} END,
                'The indicators and the school''s account meet the threshold.',
                CASE WHEN r.state = 'below_threshold'
                     THEN 'Keep the separation in place and review in a term.' ELSE '' END,
@@ -544,7 +593,7 @@ def seed_referrals(ids, first, last, with_agenda=False):
         INSERT INTO referrals_caseplan (
             id, state, version, created_at, origin, aims, agreed_with, agreed_at,
             agreed_by_id, case_id, created_by_id)
-        SELECT r.id, {plan_state}, 1, t.at, 'School Assessment',
+        SELECT r.id, {plan_state}, 1, t.at, {_pathway_words("r.id", PLAN_ORIGIN)},
                'Pupils feel safe in corridors and online.', 'School, police, health',
                CASE WHEN r.state <> 'decided' THEN t.at + interval '5 days' END,
                CASE WHEN r.state <> 'decided' THEN r.lead_practitioner_id END,
@@ -576,6 +625,7 @@ def seed_referrals(ids, first, last, with_agenda=False):
         """,
     )
     _seed_deadlines(ids, lo, last, ct, clocks, detail, action_url, step)
+    _seed_pathways(ids, lo, last, ct, clocks, detail, step)
     _seed_notifications(ids, lo, last, ct, step)
     step(
         "next_due_at",
@@ -707,6 +757,625 @@ def _seed_deadlines(ids, lo, last, ct, clocks, detail, action_url, step):
     )
 
 
+# -------------------------------------------------------------------------------- pathways
+
+# Each pathway's record (its id = the case's id), as its services leave it for the state of
+# its case (decided: just opened; in progress: under way, by a variant v = id % 3; in review
+# or closed: done) and the steps that led there: (transition, from, to, the moment, who,
+# the reason), the moment and who being SQL over the bench_pathways row `b` and the record
+# `x`. `who`: chair (the decision's maker opens the work), lead or school (the referral's
+# author, who answers for the school).
+PATHWAY_RECORDS = {
+    "school_assessment": {
+        "open": ("planned", "in_progress", "findings_drafted", "shared_with_school"),
+        "done": ("completed",),
+        "model": ("school_assessments", "SchoolAssessment"),
+        "case": "referral_id",
+        "state": """CASE b.case_state WHEN 'decided' THEN 'planned'
+                        WHEN 'in_progress' THEN (ARRAY['in_progress', 'findings_drafted',
+                                                       'shared_with_school'])[b.v + 1]
+                        ELSE 'completed' END""",
+        "steps": [
+            ("open", "", "planned", "x.created_at", "chair", "Panel decision"),
+            ("start", "planned", "in_progress", "x.started_at", "lead", "Assessment started"),
+            (
+                "draft_findings",
+                "in_progress",
+                "findings_drafted",
+                "x.findings_drafted_at",
+                "lead",
+                "Findings drafted",
+            ),
+            (
+                "share_with_school",
+                "findings_drafted",
+                "shared_with_school",
+                "x.shared_at",
+                "lead",
+                "Findings shared with the school",
+            ),
+            (
+                "complete",
+                "shared_with_school",
+                "completed",
+                "x.completed_at",
+                "lead",
+                "Assessment completed",
+            ),
+        ],
+    },
+    "beyond_referrals": {
+        "open": ("in_progress", "submitted"),
+        "done": ("reviewed", "closed"),
+        "model": ("self_assessments", "SelfAssessment"),
+        "case": "case_id",
+        "state": """CASE b.case_state WHEN 'decided' THEN 'in_progress'
+                        WHEN 'in_progress' THEN CASE WHEN b.v = 1 THEN 'submitted'
+                                                     ELSE 'in_progress' END
+                        WHEN 'review' THEN 'reviewed' ELSE 'closed' END""",
+        "steps": [
+            (
+                "start",
+                "",
+                "in_progress",
+                "x.created_at",
+                "chair",
+                "Context panel decision: Beyond Referrals self-assessment, supported",
+            ),
+            (
+                "submit",
+                "in_progress",
+                "submitted",
+                "x.submitted_at",
+                "school",
+                "self-assessment submitted",
+            ),
+            (
+                "review",
+                "submitted",
+                "reviewed",
+                "x.reviewed_at",
+                "lead",
+                "Reviewed with the school",
+            ),
+            (
+                "close",
+                "reviewed",
+                "closed",
+                "x.closed_at",
+                "lead",
+                "The case plan carries its gaps",
+            ),
+        ],
+    },
+    "safety_summit": {
+        "open": ("planned", "scheduled", "held"),
+        "done": ("reported",),
+        "model": ("safety_summits", "SafetySummit"),
+        "case": "referral_id",
+        "state": """CASE b.case_state WHEN 'decided' THEN 'planned'
+                        WHEN 'in_progress' THEN CASE WHEN b.v = 1 THEN 'held'
+                                                     ELSE 'scheduled' END
+                        ELSE 'reported' END""",
+        "steps": [
+            ("open", "", "planned", "x.created_at", "chair", "Panel decision"),
+            ("schedule", "planned", "scheduled", "b.t_start", "lead", "Summit scheduled"),
+            ("hold", "scheduled", "held", "x.held_at", "lead", "Summit held"),
+            ("share_report", "held", "reported", "x.reported_at", "lead", "Summit report shared"),
+        ],
+    },
+    "partnership_meeting": {
+        "open": ("planned", "scheduled", "held"),
+        "done": ("plan_distributed",),
+        "model": ("safety_summits", "SchoolPartnershipMeeting"),
+        "case": "referral_id",
+        "state": """CASE b.case_state WHEN 'decided' THEN 'planned'
+                        WHEN 'in_progress' THEN CASE WHEN b.v = 1 THEN 'held'
+                                                     ELSE 'scheduled' END
+                        ELSE 'plan_distributed' END""",
+        "steps": [
+            ("open", "", "planned", "x.created_at", "chair", "Panel decision"),
+            ("schedule", "planned", "scheduled", "b.t_start", "lead", "Meeting scheduled"),
+            ("hold", "scheduled", "held", "x.held_at", "lead", "Meeting held"),
+            (
+                "distribute_plan",
+                "held",
+                "plan_distributed",
+                "x.distributed_at",
+                "lead",
+                "Safety plan distributed",
+            ),
+        ],
+    },
+}
+
+# The clocks of each pathway's record (notifications/data/timescales.json): (timescale key,
+# owner role, when it started, days to its due time (working days as calendar days, 5 to
+# 7) or None: it is anchored on the referral's submission, days of reminder before and
+# escalation after, the record's states it runs in, when it was met, the reason it
+# stopped). A clock exists once its start is set.
+PATHWAY_CLOCKS = {
+    "school_assessment": [
+        (
+            "school_assessment",
+            "lead",
+            "x.created_at",
+            "b.submitted_at + interval '63 days'",
+            14,
+            7,
+            ("planned", "in_progress", "findings_drafted", "shared_with_school"),
+            "x.completed_at",
+            "Assessment completed",
+        ),
+    ],
+    "beyond_referrals": [
+        (
+            "self_assessment",
+            "dsl",
+            "x.created_at",
+            "x.created_at + interval '42 days'",
+            7,
+            7,
+            ("in_progress",),
+            "x.submitted_at",
+            "self-assessment submitted",
+        ),
+        (
+            "self_assessment_review",
+            "lead",
+            "x.submitted_at",
+            "x.submitted_at + interval '14 days'",
+            4,
+            3,
+            ("submitted",),
+            "x.reviewed_at",
+            "The review with the school",
+        ),
+    ],
+    "safety_summit": [
+        (
+            "safety_summit_held",
+            "lead",
+            "x.created_at",
+            "x.created_at + interval '42 days'",
+            7,
+            7,
+            ("planned", "scheduled"),
+            "x.held_at",
+            "Summit held",
+        ),
+    ],
+    "partnership_meeting": [
+        (
+            "partnership_meeting_held",
+            "lead",
+            "x.created_at",
+            "x.created_at + interval '21 days'",
+            4,
+            4,
+            ("planned", "scheduled"),
+            "x.held_at",
+            "Meeting held",
+        ),
+        (
+            "safety_plan_distributed",
+            "lead",
+            "x.held_at",
+            "x.held_at + interval '7 days'",
+            3,
+            1,
+            ("held",),
+            "x.distributed_at",
+            "Safety plan distributed",
+        ),
+    ],
+}
+
+
+def _pathway_model(key):
+    from django.apps import apps
+
+    return apps.get_model(*PATHWAY_RECORDS[key]["model"])
+
+
+def _steps_values(steps):
+    """(state, step, steps, transition, from, to, reason) rows: each state's path."""
+    rows = []
+    for end, (*_, to, _at, _who, _reason) in enumerate(steps, start=1):
+        for n, (name, source, target, _a, _w, reason) in enumerate(steps[:end], start=1):
+            words = reason.replace("'", "''")
+            rows.append(f"('{to}', {n}, {end}, '{name}', '{source}', '{target}', '{words}')")
+    return ", ".join(rows)
+
+
+def _seed_pathways(ids, lo, last, ct, clocks, detail, step):
+    """The records of the pathway each decided case is on (its decision's pathway), as the
+    pathway services write them: the record, in the state its case implies, with its
+    transition records, its historical rows, its clocks; a supported self-assessment's
+    answers (and their history); the summit's invited school. Runs after the case's own
+    transitions and clocks are written (it reads them) and before the reminders and
+    next_due_at (which take in its clocks)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from referrals.models import SchoolReferral
+    from self_assessments import instruments
+    from self_assessments.models import Answer
+
+    referral_ct = ct[SchoolReferral]
+    # The first seed's tables have no statistics yet: without them the joins below are
+    # planned as nested loops over every transition record (30 s instead of 3 at 10,000).
+    sql("ANALYZE referrals_schoolreferral, referrals_transitionrecord, panels_thresholddecision")
+    sql("DROP TABLE IF EXISTS bench_pathways")
+    # One row per decided case of this batch: its pathway, its variant and the moments of
+    # its own path (decided, work started, review begun, closed), with the fractions of the
+    # time its pathway's work took so far (t_end: the review's start, or now).
+    step(
+        "pathways",
+        f"""
+        CREATE TEMP TABLE bench_pathways AS
+        SELECT r.id, d.pathway, r.state AS case_state, (r.id % 3)::int AS v, r.school_id,
+               r.lead_practitioner_id AS lead_id, r.created_by_id AS school_user,
+               r.submitted_at, dec.at AS t_dec, st.at AS t_start, rv.at AS t_rev,
+               cl.at AS t_close, w.t_end,
+               st.at + (w.t_end - st.at) * 0.3 AS p3, st.at + (w.t_end - st.at) * 0.5 AS p5,
+               st.at + (w.t_end - st.at) * 0.6 AS p6, st.at + (w.t_end - st.at) * 0.9 AS p9
+        FROM referrals_schoolreferral r
+        JOIN panels_thresholddecision d
+          ON d.referral_id = r.id AND d.pathway <> 'manage_internally'
+        JOIN referrals_transitionrecord dec
+          ON dec.case_id = r.id AND dec.content_type_id = {referral_ct}
+         AND dec.transition = 'decide'
+        LEFT JOIN referrals_transitionrecord st
+          ON st.case_id = r.id AND st.content_type_id = {referral_ct}
+         AND st.transition = 'start_work'
+        LEFT JOIN referrals_transitionrecord rv
+          ON rv.case_id = r.id AND rv.content_type_id = {referral_ct}
+         AND rv.transition = 'begin_review'
+        LEFT JOIN referrals_transitionrecord cl
+          ON cl.case_id = r.id AND cl.content_type_id = {referral_ct}
+         AND cl.transition = 'close_with_outcomes'
+        CROSS JOIN LATERAL (SELECT coalesce(rv.at, now()) AS t_end) AS w
+        WHERE r.id BETWEEN {lo} AND {last};
+        CREATE UNIQUE INDEX ON bench_pathways (id);
+        ANALYZE bench_pathways
+        """,
+    )
+    chair = ids["chair"]
+    state = {key: spec["state"] for key, spec in PATHWAY_RECORDS.items()}
+    step(
+        "pathways",
+        f"""
+        INSERT INTO school_assessments_schoolassessment (
+            id, referral_id, lead_id, state, version, opened_by_id, created_at, updated_at,
+            started_at, findings_drafted_at, shared_at, completed_at, young_people_said,
+            involvement, findings, recommendations, school_response, school_response_by_id,
+            school_response_at)
+        SELECT b.id, b.id, b.lead_id, x.state, x.version, {chair}, b.t_dec,
+               greatest(b.t_dec, x.started_at, x.findings_drafted_at, x.shared_at,
+                        x.completed_at),
+               x.started_at, x.findings_drafted_at, x.shared_at, x.completed_at,
+               CASE WHEN x.started_at IS NOT NULL
+                    THEN 'Pupils say the corridors feel unsafe at lunchtime.' ELSE '' END,
+               CASE WHEN x.started_at IS NOT NULL
+                    THEN 'Focus groups with Year 9 and a parents'' evening.' ELSE '' END,
+               CASE WHEN x.findings_drafted_at IS NOT NULL
+                    THEN 'Supervision of shared spaces is thin at lunchtime.' ELSE '' END,
+               CASE WHEN x.findings_drafted_at IS NOT NULL
+                    THEN 'Staff on the corridors; a safe-space rota.' ELSE '' END,
+               CASE WHEN x.state = 'completed'
+                    THEN 'We agree and have changed the duty rota.' ELSE '' END,
+               CASE WHEN x.state = 'completed' THEN b.school_user END,
+               CASE WHEN x.state = 'completed' THEN x.shared_at + interval '1 day' END
+        FROM bench_pathways b
+        CROSS JOIN LATERAL (SELECT {state["school_assessment"]} AS state) AS s
+        CROSS JOIN LATERAL (
+            SELECT s.state,
+                   {_version_case(PATHWAY_RECORDS["school_assessment"]["steps"], "s.state")}
+                       AS version,
+                   CASE WHEN s.state <> 'planned' THEN b.t_start END AS started_at,
+                   CASE WHEN s.state IN ('findings_drafted', 'shared_with_school', 'completed')
+                        THEN b.p3 END AS findings_drafted_at,
+                   CASE WHEN s.state IN ('shared_with_school', 'completed')
+                        THEN b.p6 END AS shared_at,
+                   CASE WHEN s.state = 'completed' THEN b.p9 END AS completed_at
+        ) AS x
+        WHERE b.pathway = 'school_assessment'
+        """,
+    )
+    # The school's supported self-assessment: the instrument the service would choose.
+    authority_id = ids["authority"]
+    from accounts.models import LocalAuthority
+
+    instrument = instruments.pathway_instrument(LocalAuthority.objects.get(pk=authority_id))
+    items = list(instrument.items.order_by("position").values_list("pk", flat=True))
+    scale = [(level["key"], level["value"]) for level in instrument.scale]
+    short_name = instrument.short_name.replace("'", "''")
+    step(
+        "pathways",
+        f"""
+        INSERT INTO self_assessments_selfassessment (
+            id, instrument_id, authority_id, case_id, school_id, title, state, version,
+            previous_id, created_by_id, created_at, submitted_at, submitted_by_id,
+            reviewed_at, reviewed_by_id, review_note, closed_at)
+        SELECT b.id, {instrument.pk}, {authority_id}, b.id, b.school_id,
+               left(sc.name || ': ' || '{short_name}', 150), x.state, x.version, NULL,
+               {chair}, b.t_dec,
+               x.submitted_at, CASE WHEN x.submitted_at IS NOT NULL THEN b.school_user END,
+               x.reviewed_at, CASE WHEN x.reviewed_at IS NOT NULL THEN b.lead_id END,
+               CASE WHEN x.reviewed_at IS NOT NULL
+                    THEN 'Reviewed with the school: three gaps became actions on the plan.'
+                    ELSE '' END,
+               x.closed_at
+        FROM bench_pathways b
+        JOIN accounts_school sc ON sc.id = b.school_id
+        CROSS JOIN LATERAL (SELECT {state["beyond_referrals"]} AS state) AS s
+        CROSS JOIN LATERAL (
+            SELECT s.state,
+                   {_version_case(PATHWAY_RECORDS["beyond_referrals"]["steps"], "s.state")}
+                       AS version,
+                   CASE WHEN s.state <> 'in_progress' THEN b.p5 END AS submitted_at,
+                   CASE WHEN s.state IN ('reviewed', 'closed') THEN b.p9 END AS reviewed_at,
+                   CASE WHEN s.state = 'closed' THEN b.t_rev + (b.t_close - b.t_rev) * 0.5
+                        END AS closed_at
+        ) AS x
+        WHERE b.pathway = 'beyond_referrals'
+        """,
+    )
+    # `previous`: the school's last audit with that instrument completed before this one
+    # started (as self_assessments.services._previous finds it).
+    step(
+        "pathways",
+        f"""
+        UPDATE self_assessments_selfassessment a SET previous_id = (
+            SELECT p.id FROM self_assessments_selfassessment p
+            WHERE p.school_id = a.school_id AND p.instrument_id = a.instrument_id
+              AND p.submitted_at < a.created_at
+            ORDER BY p.submitted_at DESC, p.id DESC LIMIT 1)
+        WHERE a.id BETWEEN {lo} AND {last} AND a.case_id IS NOT NULL
+        """,
+    )
+    # Answers: none before the school starts (the case is still decided), part of them
+    # while in progress, every item once submitted (the service refuses it before).
+    if items:
+        levels = len(scale)
+        choices = ", ".join(f"'{k}'" for k, _ in scale)
+        scores = ", ".join(str(v) for _, v in scale)
+        item_ids = ", ".join(str(i) for i in items)
+        step(
+            "pathways",
+            f"""
+            INSERT INTO self_assessments_answer (
+                assessment_id, item_id, choice, score, evidence, note, answered_by_id,
+                answered_at)
+            SELECT a.id, i.item_id, (ARRAY[{choices}])[1 + (a.id + i.pos) % {levels}],
+                   (ARRAY[{scores}])[1 + (a.id + i.pos) % {levels}],
+                   '["documents", "discussion"]'::jsonb, '', b.school_user,
+                   b.t_start + (coalesce(a.submitted_at, now()) - b.t_start) * i.pos
+                                / ({len(items)} + 1)
+            FROM self_assessments_selfassessment a
+            JOIN bench_pathways b ON b.id = a.id
+            CROSS JOIN LATERAL unnest(ARRAY[{item_ids}]::bigint[])
+                 WITH ORDINALITY AS i(item_id, pos)
+            WHERE a.id BETWEEN {lo} AND {last} AND a.case_id IS NOT NULL
+              AND b.t_start IS NOT NULL
+              AND i.pos <= CASE WHEN a.state = 'in_progress'
+                                THEN {len(items)} * (1 + a.id % 3) / 4 ELSE {len(items)} END
+            """,
+        )
+        answer_columns = ", ".join(f.column for f in Answer._meta.concrete_fields)
+        selected = ", ".join(f"n.{f.column}" for f in Answer._meta.concrete_fields)
+        step(
+            "history",
+            f"""
+            INSERT INTO {Answer.history.model._meta.db_table} (
+                {answer_columns}, history_date, history_change_reason, history_type,
+                history_user_id)
+            SELECT {selected}, n.answered_at, NULL, '+', n.answered_by_id
+            FROM self_assessments_answer n
+            WHERE n.assessment_id BETWEEN {lo} AND {last}
+            """,
+        )
+    # The Student Safety Summit: scheduled ones in the coming weeks, at the case's school.
+    step(
+        "pathways",
+        f"""
+        INSERT INTO safety_summits_safetysummit (
+            id, referral_id, lead_id, state, version, opened_by_id, created_at, updated_at,
+            starts_at, ends_at, place, host_school_id, activities, young_people_invited,
+            inclusion, held_at, other_attendees, notes, reported_at, reported_by_id,
+            referred_back_at, referred_back_by_id, referred_back_reason, end_reason)
+        SELECT b.id, b.id, b.lead_id, x.state, x.version, {chair}, b.t_dec,
+               greatest(b.t_dec, b.t_start, x.held_at, x.reported_at), x.starts_at,
+               x.starts_at + interval '3 hours',
+               CASE WHEN x.starts_at IS NOT NULL THEN 'The school hall' ELSE '' END,
+               CASE WHEN x.starts_at IS NOT NULL THEN b.school_id END,
+               CASE WHEN x.starts_at IS NOT NULL
+                    THEN '["school_map", "online", "friendships"]'::jsonb
+                    ELSE '[]'::jsonb END,
+               CASE WHEN x.starts_at IS NOT NULL
+                    THEN 'Through form tutors and the school council.' ELSE '' END,
+               CASE WHEN x.starts_at IS NOT NULL
+                    THEN 'A quiet room, and the activities in pairs.' ELSE '' END,
+               x.held_at, '',
+               CASE WHEN x.held_at IS NOT NULL
+                    THEN 'Forty pupils mapped the school and the routes home.' ELSE '' END,
+               x.reported_at, CASE WHEN x.reported_at IS NOT NULL THEN b.lead_id END,
+               NULL, NULL, '', ''
+        FROM bench_pathways b
+        CROSS JOIN LATERAL (SELECT {state["safety_summit"]} AS state) AS s
+        CROSS JOIN LATERAL (
+            SELECT s.state,
+                   {_version_case(PATHWAY_RECORDS["safety_summit"]["steps"], "s.state")}
+                       AS version,
+                   CASE WHEN s.state = 'scheduled'
+                        THEN date_trunc('day', now()) + (1 + b.id % 20) * interval '1 day'
+                             + interval '9 hours'
+                        WHEN s.state <> 'planned' THEN b.p5 END AS starts_at,
+                   CASE WHEN s.state IN ('held', 'reported') THEN b.p6 END AS held_at,
+                   CASE WHEN s.state = 'reported' THEN b.p9 END AS reported_at
+        ) AS x
+        WHERE b.pathway = 'safety_summit'
+        """,
+    )
+    from safety_summits.summit.models import SafetySummit
+
+    invited = SafetySummit.schools.through._meta.db_table
+    step(
+        "pathways",
+        f"""
+        INSERT INTO {invited} (safetysummit_id, school_id)
+        SELECT s.id, r.school_id FROM safety_summits_safetysummit s
+        JOIN referrals_schoolreferral r ON r.id = s.referral_id
+        WHERE s.id BETWEEN {lo} AND {last}
+        """,
+    )
+    # The School Partnership Meeting: the school's pre-meeting document before it is held.
+    step(
+        "pathways",
+        f"""
+        INSERT INTO safety_summits_schoolpartnershipmeeting (
+            id, referral_id, lead_id, state, version, opened_by_id, created_at, updated_at,
+            starts_at, ends_at, format, place, agenda, pre_trends, pre_peer_groups,
+            pre_places, pre_tried, pre_strengths, pre_completed_at, pre_completed_by_id,
+            held_at, terms_agreed, terms_version, terms_agreed_on, terms_agreed_by,
+            other_attendees, without_document_reason, notes, distributed_at,
+            distributed_by_id, end_reason)
+        SELECT b.id, b.id, b.lead_id, x.state, x.version, {chair}, b.t_dec,
+               greatest(b.t_dec, b.t_start, x.held_at, x.distributed_at), x.starts_at,
+               x.starts_at + interval '2 hours',
+               CASE WHEN x.starts_at IS NOT NULL THEN 'at_school' ELSE '' END,
+               CASE WHEN x.starts_at IS NOT NULL THEN 'Meeting room 2' ELSE '' END,
+               CASE WHEN x.starts_at IS NOT NULL
+                    THEN 'Introductions; what the school sees; the safety plan.' ELSE '' END,
+               x.pre, CASE WHEN x.pre <> '' THEN 'Group A, Y9' ELSE '' END,
+               CASE WHEN x.pre <> '' THEN 'The bus stop; a group chat.' ELSE '' END,
+               x.pre, CASE WHEN x.pre <> '' THEN 'A strong pastoral team.' ELSE '' END,
+               CASE WHEN x.pre <> '' THEN b.t_start + (x.starts_at - b.t_start) * 0.5 END,
+               CASE WHEN x.pre <> '' THEN b.school_user END,
+               x.held_at, x.held_at IS NOT NULL,
+               CASE WHEN x.held_at IS NOT NULL THEN 'Version 2, September 2026' ELSE '' END,
+               x.held_at::date,
+               CASE WHEN x.held_at IS NOT NULL
+                    THEN 'The school, police and health, at the meeting' ELSE '' END,
+               '', '',
+               CASE WHEN x.held_at IS NOT NULL
+                    THEN 'Concerns about a peer group at the bus stop.' ELSE '' END,
+               x.distributed_at, CASE WHEN x.distributed_at IS NOT NULL THEN b.lead_id END, ''
+        FROM bench_pathways b
+        CROSS JOIN LATERAL (SELECT {state["partnership_meeting"]} AS state) AS s
+        CROSS JOIN LATERAL (
+            SELECT s.state,
+                   {_version_case(PATHWAY_RECORDS["partnership_meeting"]["steps"], "s.state")}
+                       AS version,
+                   CASE WHEN s.state = 'scheduled'
+                        THEN date_trunc('day', now()) + (1 + b.id % 15) * interval '1 day'
+                             + interval '14 hours'
+                        WHEN s.state <> 'planned' THEN b.p5 END AS starts_at,
+                   CASE WHEN s.state IN ('held', 'plan_distributed')
+                        THEN 'Peer-on-peer harassment on the way home.' ELSE '' END AS pre,
+                   CASE WHEN s.state IN ('held', 'plan_distributed') THEN b.p6 END AS held_at,
+                   CASE WHEN s.state = 'plan_distributed' THEN b.p9 END AS distributed_at
+        ) AS x
+        WHERE b.pathway = 'partnership_meeting'
+        """,
+    )
+    label = "left(coalesce(r.reference, '') || ' – ' || sc.name, 60)"
+    for key, spec in PATHWAY_RECORDS.items():
+        model = _pathway_model(key)
+        table = model._meta.db_table
+        subject_ct = ContentType.objects.get_for_model(model).pk
+        steps = spec["steps"]
+        at = "CASE p.step " + " ".join(f"WHEN {n} THEN {s[3]}" for n, s in enumerate(steps, 1))
+        at += " END"
+        who = (
+            "CASE p.step "
+            + " ".join(
+                f"WHEN {n} THEN "
+                + {"chair": str(chair), "lead": "b.lead_id", "school": "b.school_user"}[s[4]]
+                for n, s in enumerate(steps, 1)
+            )
+            + " END"
+        )
+        paths = f"(VALUES {_steps_values(steps)}) AS p(state, step, steps, transition, " + (
+            "from_state, to_state, reason)"
+        )
+        joins = f"""
+            FROM {table} x JOIN bench_pathways b ON b.id = x.id
+            JOIN {paths} ON p.state = x.state
+            WHERE x.id BETWEEN {lo} AND {last}
+        """
+        step(
+            "pathways",
+            f"""
+            INSERT INTO referrals_transitionrecord (
+                case_id, content_type_id, object_id, transition, from_state, to_state, by_id,
+                at, reason)
+            SELECT x.{spec["case"]}, {subject_ct}, x.id, p.transition, p.from_state,
+                   p.to_state, {who}, {at}, p.reason
+            {joins}
+            """,
+        )
+        history = model.history.model
+        columns = [f.column for f in model._meta.concrete_fields]
+        missing = set(columns) - {f.column for f in history._meta.concrete_fields}
+        assert not missing, f"{history.__name__} lacks {missing}"
+        selected = ", ".join(
+            {"state": "p.to_state", "version": "p.step - 1"}.get(c, f"x.{c}") for c in columns
+        )
+        step(
+            "history",
+            f"""
+            INSERT INTO {history._meta.db_table} (
+                {", ".join(columns)}, history_date, history_change_reason, history_type,
+                history_user_id)
+            SELECT {selected}, {at}, nullif(left(p.reason, 100), ''),
+                   CASE WHEN p.step = 1 THEN '+' ELSE '~' END, {who}
+            {joins}
+            """,
+        )
+        for clock, role, started, due, remind, escalate, running, met_at, why in PATHWAY_CLOCKS[
+            key
+        ]:
+            runs = ", ".join(f"'{s}'" for s in running)
+            owner = "NULL" if role == "dsl" else "b.lead_id"
+            step(
+                "deadlines",
+                f"""
+                INSERT INTO notifications_deadline (
+                    timescale_id, authority_id, case_type_id, case_id, case_label, case_url,
+                    subject_type_id, subject_id, owner_role, owner_id, school_id, panel_id,
+                    team_id, started_at, due_at, reminder_at, escalation_at, status,
+                    stopped_at, on_time, stop_reason, routing_problem, unroutable)
+                SELECT {clocks[clock]}, {authority_id}, {referral_ct}, r.id, {label},
+                       '{detail}' || r.id || '/', {subject_ct}, x.id, '{role}', {owner},
+                       r.school_id, r.panel_id, r.allocated_team_id,
+                       c.started, c.due, greatest(c.due - interval '{remind} days', c.started),
+                       c.due + interval '{escalate} days',
+                       CASE WHEN x.state IN ({runs}) THEN 'running' ELSE 'met' END,
+                       CASE WHEN x.state NOT IN ({runs}) THEN {met_at} END,
+                       CASE WHEN x.state NOT IN ({runs}) THEN {met_at} <= c.due END,
+                       CASE WHEN x.state NOT IN ({runs}) THEN '{why}' ELSE '' END, '', false
+                FROM {table} x JOIN bench_pathways b ON b.id = x.id
+                JOIN referrals_schoolreferral r ON r.id = b.id
+                JOIN accounts_school sc ON sc.id = r.school_id
+                CROSS JOIN LATERAL (SELECT {started} AS started, {due} AS due) AS c
+                WHERE x.id BETWEEN {lo} AND {last} AND {started} IS NOT NULL
+                """,
+            )
+    for key in PATHWAY_RECORDS:
+        table = _pathway_model(key)._meta.db_table
+        sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+    sql("DROP TABLE bench_pathways")
+
+
+def _version_case(steps, state):
+    """A record's version in `state`: one per transition after its creation."""
+    whens = " ".join(f"WHEN '{s[2]}' THEN {n}" for n, s in enumerate(steps))
+    return f"CASE {state} {whens} END"
+
+
 def _seed_notifications(ids, lo, last, ct, step):
     from referrals.models import SchoolReferral
 
@@ -725,6 +1394,7 @@ def _seed_notifications(ids, lo, last, ct, step):
             email_attempts, email_next_attempt_at, email_error, emailed_at)
         SELECT CASE d.owner_role WHEN 'front_door' THEN {ids["front_door"]}
                                  WHEN 'chair' THEN {ids["chair"]}
+                                 WHEN 'dsl' THEN {ids["dsl"]}
                                  ELSE d.owner_id END,
                d.id, 'reminder', 'Reminder: due ' || to_char(d.due_at, 'DD Mon YYYY'),
                d.case_label, d.case_url, d.reminded_at,
@@ -732,6 +1402,7 @@ def _seed_notifications(ids, lo, last, ct, step):
                'sent', 1, d.reminded_at, '', d.reminded_at
         FROM reminded d
         WHERE d.owner_role IN ('front_door', 'chair') OR d.owner_id IS NOT NULL
+           OR (d.owner_role = 'dsl' AND d.school_id = {ids["busy_school"]})
         """,
     )
     step(
@@ -758,12 +1429,74 @@ def _seed_notifications(ids, lo, last, ct, step):
     )
 
 
+def _quoted(values):
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def check_pathways() -> dict:
+    """Each decided case has the record of its decision's pathway; each record is on a case
+    of that pathway, in a state its case's state implies (a decided case's work not started
+    yet, an open case's under way, a case in review or closed with its work done); and each
+    record has its clocks, running exactly while its state runs them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from referrals.models import SchoolReferral
+
+    referral_ct = ContentType.objects.get_for_model(SchoolReferral).pk
+    missing, wrong, clockless = [], [], []
+    for key, spec in PATHWAY_RECORDS.items():
+        model = _pathway_model(key)
+        table, case = model._meta.db_table, spec["case"]
+        first = spec["steps"][0][2]
+        missing.append(
+            f"""SELECT count(*) FROM panels_thresholddecision d
+            JOIN referrals_schoolreferral r ON r.id = d.referral_id
+            WHERE d.pathway = '{key}' AND r.state IN ({_quoted(ALLOCATED)})
+              AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{case} = r.id)"""
+        )
+        wrong.append(
+            f"""SELECT count(*) FROM {table} x
+            JOIN referrals_schoolreferral r ON r.id = x.{case}
+            WHERE x.{case} IS NOT NULL AND NOT (
+                EXISTS (SELECT 1 FROM panels_thresholddecision d
+                        WHERE d.referral_id = r.id AND d.pathway = '{key}')
+                AND CASE r.state WHEN 'decided' THEN x.state = '{first}'
+                                 WHEN 'in_progress' THEN x.state IN ({_quoted(spec["open"])})
+                                 WHEN 'review' THEN x.state IN ({_quoted(spec["done"])})
+                                 WHEN 'closed' THEN x.state IN ({_quoted(spec["done"])})
+                                 ELSE false END)"""
+        )
+        subject_ct = ContentType.objects.get_for_model(model).pk
+        for clock, _role, started, *_, running, _met, _why in PATHWAY_CLOCKS[key]:
+            clockless.append(
+                f"""SELECT count(*) FROM {table} x
+                WHERE x.{case} IS NOT NULL AND {started} IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM notifications_deadline d
+                    JOIN notifications_timescale t ON t.id = d.timescale_id
+                    WHERE d.subject_type_id = {subject_ct} AND d.subject_id = x.id
+                      AND d.case_type_id = {referral_ct} AND d.case_id = x.{case}
+                      AND t.key = '{clock}'
+                      AND (d.status = 'running') = (x.state IN ({_quoted(running)})))"""
+            )
+
+    def total(queries):
+        return one("SELECT " + " + ".join(f"({q})" for q in queries))
+
+    return {
+        "decided cases without their pathway's record": total(missing),
+        "pathway records in a state their case does not imply": total(wrong),
+        "pathway records without their clocks": total(clockless),
+    }
+
+
 def check(ids) -> dict:
     """What must hold after a seed, as the services keep it: each case's next_due_at is its
-    soonest running clock (clocks.keep_next_due), no ended case has a running clock, and the
-    upcoming meeting's agenda has its fixed items."""
+    soonest running clock (clocks.keep_next_due), no ended case has a running clock, the
+    upcoming meeting's agenda has its fixed items, and the pathways' records agree with
+    their cases (check_pathways)."""
     ended = ", ".join(f"'{s}'" for s in ENDED)
     return {
+        **check_pathways(),
         "next_due_at wrong": one(
             """
             SELECT count(*) FROM referrals_schoolreferral r
