@@ -152,3 +152,28 @@ class DateInputField(forms.MultiValueField):
             return dt.date(int(year), int(month), int(day))
         except ValueError as exc:
             raise forms.ValidationError(real) from exc
+
+
+class WorkShowForm(forms.Form):
+    """A pathway list's one filter (casework.lists.WORK_SHOW); a value it does not know is an
+    error at the field, and the list shows the open work."""
+
+    show = forms.ChoiceField(
+        label="Show",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose open, ended or all"},
+    )
+
+    def __init__(self, query):
+        from casework.lists import WORK_SHOW
+
+        data = query.copy()
+        data.setdefault("show", "open")
+        super().__init__(data)
+        self.fields["show"].choices = list(WORK_SHOW.items())
+
+    def show_value(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("show") or "open"

@@ -3,6 +3,7 @@ templates/includes/pagination.html), with the list's filters kept in its links. 
 number that is not one (?page=abc) shows the first page, one past the end the last."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, Q, When
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
@@ -65,3 +66,21 @@ def without(query, name: str, value: str | None = None) -> str:
     else:
         others.setlist(name, [v for v in others.getlist(name) if v != value])
     return others.urlencode()
+
+
+# The pathway lists' views (School Assessments, summits, partnership meetings): the work
+# still open (the default), the work that has ended, or everything, open first.
+WORK_SHOW = {"open": "Open", "ended": "Ended", "all": "All"}
+
+
+def open_work_first(rows, show: str, open_states):
+    """`rows` in one of WORK_SHOW's views. Open work oldest opened first: each pathway's clock
+    runs a fixed time from its opening, so the oldest is the soonest due (and an index on the
+    open rows' (created_at, id) serves it). Ended work, the latest changed first."""
+    still_open = Q(state__in=open_states)
+    if show == "open":
+        return rows.filter(still_open).order_by("created_at", "pk")
+    if show == "ended":
+        return rows.exclude(still_open).order_by("-updated_at", "-pk")
+    first = Case(When(still_open, then=0), default=1)
+    return rows.order_by(first, "created_at", "pk")

@@ -4,15 +4,16 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import TeamMembership
+from casework.lists import capped_page_of, open_work_first
 from casework.reads import opened
 from notifications.selectors import clocks_of
-from safety_summits.choices import About
+from safety_summits.choices import OPEN_STATES, About
 from safety_summits.models import SchoolPartnershipMeeting
 
 
@@ -40,16 +41,12 @@ class Row:
     deadlines: list = field(default_factory=list)
 
 
-PAGE_SIZE = 50
-
-
-def meeting_page(user, number, now=None) -> Page:
-    """One page of the meetings this person may see, each with its running clocks (one query
-    for the clocks of the page, however many meetings there are)."""
+def meeting_page(user, number, now=None, show: str = "open") -> Page:
+    """One page of the meetings this person may see in one of casework.lists.WORK_SHOW's
+    views (open ones, oldest first, by default), each with its running clocks (one query for
+    the clocks of the page, however many meetings there are), counted up to the cap."""
     now = now or timezone.now()
-    page = Paginator(visible(user).order_by("state", "created_at", "pk"), PAGE_SIZE).get_page(
-        number
-    )
+    page = capped_page_of(open_work_first(visible(user), show, OPEN_STATES), number)
     meetings = list(page.object_list)
     clocks = clocks_of(SchoolPartnershipMeeting, [m.pk for m in meetings], now)
     page.object_list = [

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError
+from casework.forms import WorkShowForm
+from casework.lists import keep_filters
 from casework.pages import on_valid_post, posted_version
 from referrals.plans.selectors import action_owner_choices
 from safety_summits import outcomes, permissions, services
@@ -43,8 +45,14 @@ def _runner(request, pk):
 
 @login_required
 def meeting_list(request):
-    page = meeting_page(request.user, request.GET.get("page"))
-    return render(request, "safety_summits/list.html", {"page": page})
+    form = WorkShowForm(request.GET)
+    show = form.show_value()
+    page = meeting_page(request.user, request.GET.get("page"), show=show)
+    return render(
+        request,
+        "safety_summits/list.html",
+        {"page": keep_filters(page, request.GET), "form": form, "show": show},
+    )
 
 
 def _detail(request, meeting, *, error=None, status=200):

@@ -10,11 +10,11 @@ from django.core.paginator import Page
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from casework.lists import page_of
+from casework.lists import capped_page_of, open_work_first
 from casework.reads import opened
 from notifications.selectors import clocks_of
 from school_assessments.charts import bar_chart
-from school_assessments.choices import DOMAIN_QUESTIONS, Domain, Feeling
+from school_assessments.choices import DOMAIN_QUESTIONS, OPEN_STATES, Domain, Feeling
 from school_assessments.completeness import missing_for_completion
 from school_assessments.forms import SLUG_FOR_DOMAIN
 from school_assessments.models import SchoolAssessment
@@ -39,11 +39,12 @@ class Row:
     deadlines: list = field(default_factory=list)
 
 
-def assessment_page(user, number, now: dt.datetime | None = None) -> Page:
-    """One page of the assessments this person may see, each with its running clocks (one
-    query for the page's)."""
+def assessment_page(user, number, now: dt.datetime | None = None, show: str = "open") -> Page:
+    """One page of the assessments this person may see in one of casework.lists.WORK_SHOW's
+    views (open ones, oldest first, by default), each with its running clocks (one query
+    for the page's), counted up to the cap."""
     now = now or timezone.now()
-    page = page_of(visible(user).order_by("state", "created_at", "pk"), number)
+    page = capped_page_of(open_work_first(visible(user), show, OPEN_STATES), number)
     assessments = list(page.object_list)
     clocks = clocks_of(SchoolAssessment, [a.pk for a in assessments], now)
     page.object_list = [

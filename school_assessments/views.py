@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.errors import CaseError, Incomplete
+from casework.forms import WorkShowForm
 from casework.lists import keep_filters
 from casework.pages import on_valid_post, posted_version
 from notifications.catalogue import period_words
@@ -55,9 +56,13 @@ def _back(assessment, anchor=""):
 
 @login_required
 def assessment_list(request):
-    page = assessment_page(request.user, request.GET.get("page"))
+    form = WorkShowForm(request.GET)
+    show = form.show_value()
+    page = assessment_page(request.user, request.GET.get("page"), show=show)
     return render(
-        request, "school_assessments/list.html", {"page": keep_filters(page, request.GET)}
+        request,
+        "school_assessments/list.html",
+        {"page": keep_filters(page, request.GET), "form": form, "show": show},
     )
 
 

@@ -5,21 +5,20 @@ the reader may see (permissions.school_scope): a DSL never reads another school'
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import School
+from casework.lists import capped_page_of, open_work_first
 from casework.reads import opened
 from notifications.selectors import clocks_of
 from referrals.models import SchoolReferral
 from safety_summits.summit.charts import safety_map_chart
-from safety_summits.summit.choices import Question
+from safety_summits.summit.choices import OPEN_STATES, Question
 from safety_summits.summit.models import SafetySummit
 from safety_summits.summit.permissions import school_scope
-
-PAGE_SIZE = 50
 
 
 def visible(user):
@@ -51,11 +50,12 @@ class Row:
     deadlines: list = field(default_factory=list)
 
 
-def summit_page(user, number, now=None) -> Page:
-    """One page of the summits this person may see, with their running clocks (one query
-    for the page's clocks, however many summits there are)."""
+def summit_page(user, number, now=None, show: str = "open") -> Page:
+    """One page of the summits this person may see in one of casework.lists.WORK_SHOW's views
+    (open ones, oldest first, by default), with their running clocks (one query for the
+    page's clocks, however many summits there are), counted up to the cap."""
     now = now or timezone.now()
-    page = Paginator(visible(user).order_by("state", "starts_at", "pk"), PAGE_SIZE).get_page(number)
+    page = capped_page_of(open_work_first(visible(user), show, OPEN_STATES), number)
     summits = list(page.object_list)
     clocks = clocks_of(SafetySummit, [s.pk for s in summits], now)
     page.object_list = [

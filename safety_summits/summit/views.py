@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import School
 from casework.errors import CaseError, show_on_form
+from casework.forms import WorkShowForm
+from casework.lists import keep_filters
 from casework.pages import on_valid_post, posted_version
 from referrals.plans.selectors import action_owner_choices
 from safety_summits.forms import when_initial
@@ -72,8 +74,14 @@ def _context(request, summit, **extra):
 
 @login_required
 def summit_list(request):
-    page = summit_page(request.user, request.GET.get("page"))
-    return render(request, "safety_summits/summit/list.html", {"page": page})
+    form = WorkShowForm(request.GET)
+    show = form.show_value()
+    page = summit_page(request.user, request.GET.get("page"), show=show)
+    return render(
+        request,
+        "safety_summits/summit/list.html",
+        {"page": keep_filters(page, request.GET), "form": form, "show": show},
+    )
 
 
 def _detail(request, summit, *, error=None, status=200):

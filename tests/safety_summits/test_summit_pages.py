@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from notifications.models import Notification
 from referrals.models import SchoolReferral
-from safety_summits.summit import selectors, services
+from safety_summits.summit import services
 from safety_summits.summit.choices import SummitState as S
 from safety_summits.summit.models import SafetySummit
 from tests.accounts.factories import SchoolFactory
@@ -260,7 +260,9 @@ def test_you_said_we_did_through_its_page(client, time_machine):
 def test_the_summits_list_is_paginated_with_constant_queries(
     client, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    from casework import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
     first = planned_summit()
     people = first.people
     referral = SchoolReferral.objects.get(pk=first.referral_id)
@@ -271,12 +273,24 @@ def test_the_summits_list_is_paginated_with_constant_queries(
             referral=referral, lead=people["practitioner"], by=people["panel_member"], reason="x"
         )
     client.force_login(people["practitioner"])
+    # The default view: the one open summit.
+    page = client.get("/safety-summits/").content.decode()
+    assert page.count("Student Safety Summit</span></a>") == 1
+    assert "1 Student Safety Summit open" in page
     with CaptureQueriesContext(connection) as one_page:
-        page_one = client.get("/safety-summits/").content.decode()
+        page_one = client.get("/safety-summits/?show=all").content.decode()
     assert page_one.count("Student Safety Summit</span></a>") == 2
+    assert f'href="/safety-summits/{summit.pk}/"' in page_one  # the open one first
     with django_assert_max_num_queries(len(one_page)):
-        page_two = client.get("/safety-summits/?page=2").content.decode()
+        page_two = client.get("/safety-summits/?show=all&page=2").content.decode()
     assert page_two.count("Student Safety Summit</span></a>") == 2
+    ended = client.get("/safety-summits/?show=ended").content.decode()
+    assert "3 Student Safety Summits ended" in ended
+    assert f"/safety-summits/{summit.pk}/" not in ended
+    # A view it does not know: the message at the field, and the open ones.
+    bad = client.get("/safety-summits/?show=nonsense").content.decode()
+    assert "Choose open, ended or all" in bad and 'href="#id_show' in bad
+    assert bad.count("Student Safety Summit</span></a>") == 1
     assert client.get("/safety-summits/?page=nonsense").status_code == 200
 
 
