@@ -109,6 +109,15 @@ class SchoolPartnershipMeeting(ConcurrentTransitionMixin, models.Model):
                 name="one_open_partnership_meeting_per_case",
             )
         ]
+        # The list's default view (casework.lists.open_work_first): the open ones in the
+        # order they opened, read in that order and stopped at the page.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="partnership_meeting_open",
+                condition=models.Q(state__in=OPEN_STATES),
+            )
+        ]
 
     def __str__(self):
         return f"School Partnership Meeting of {self.referral.school.name} ({self.referral})"

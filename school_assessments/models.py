@@ -90,6 +90,15 @@ class SchoolAssessment(ConcurrentTransitionMixin, models.Model):
                 name="one_open_school_assessment_per_case",
             )
         ]
+        # The list's default view (casework.lists.open_work_first): the open ones in the
+        # order they opened, read in that order and stopped at the page.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="school_assessment_open",
+                condition=models.Q(state__in=OPEN_STATES),
+            )
+        ]
 
     def __str__(self):
         return f"School Assessment of {self.referral.school.name} ({self.referral})"

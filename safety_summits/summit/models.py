@@ -93,6 +93,15 @@ class SafetySummit(ConcurrentTransitionMixin, models.Model):
                 name="one_open_safety_summit_per_case",
             )
         ]
+        # The list's default view (casework.lists.open_work_first): the open ones in the
+        # order they opened, read in that order and stopped at the page.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="safety_summit_open",
+                condition=models.Q(state__in=OPEN_STATES),
+            )
+        ]
 
     def __str__(self):
         return f"Student Safety Summit of {self.referral.school.name} ({self.referral})"
