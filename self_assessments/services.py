@@ -42,9 +42,10 @@ NOTE_MAX = 5000
 
 def _previous(*, instrument, school=None, authority=None):
     """The last completed audit of the same school (or partnership) with the same
-    instrument, to compare with."""
+    instrument, to compare with. One the panel stopped before it was submitted (closed with
+    no submitted_at) is not completed: it would sort first, its NULL above every date."""
     audits = SelfAssessment.objects.filter(
-        instrument__key=instrument.key, state__in=COMPLETED_STATES
+        instrument__key=instrument.key, state__in=COMPLETED_STATES, submitted_at__isnull=False
     )
     if school is not None:
         audits = audits.filter(school=school)

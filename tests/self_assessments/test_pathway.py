@@ -295,3 +295,17 @@ def test_a_submitted_school_self_assessment_closes_only_after_its_review():
             assessment=audit, by=audit.people["practitioner"], reason="Done with it."
         )
     assert SelfAssessment.objects.get(pk=audit.pk).state == "submitted"
+
+
+def test_an_audit_stopped_before_it_was_submitted_is_never_the_one_compared_with():
+    """The next audit of a school compares with its last submitted one: an audit the panel
+    stopped before the school submitted it (closed, never submitted) has nothing to compare."""
+    first = pathway_audit()
+    dsl = first.people["dsl"]
+    first = services.self_assessment_submit(assessment=answer_all(first, dsl), by=dsl)
+    # Another case of the same school whose audit stopped unsubmitted, started later.
+    stopped = pathway_audit()
+    SelfAssessment.objects.filter(pk=stopped.pk).update(
+        school=first.school, state="closed", submitted_at=None
+    )
+    assert services._previous(instrument=first.instrument, school=first.school) == first
