@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import AuthorityMembership, School, SchoolMembership, TeamMembership, User
-from casework.lists import page_of
+from casework.lists import capped_page_of
 from casework.reads import opened
 from notifications.models import Deadline
 from self_assessments.models import (
@@ -48,11 +48,12 @@ def audit_page(user, *, pathway: bool, number) -> Page:
     answered = (
         Answer.objects.filter(assessment=OuterRef("pk"))
         .exclude(choice="")
+        .order_by()  # Answer's default order joins its items: nothing to order in a count
         .values("assessment")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    page = page_of(
+    page = capped_page_of(
         audits.select_related("instrument", "school", "authority", "case").order_by(
             "-created_at", "-pk"
         ),

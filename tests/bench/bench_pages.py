@@ -545,34 +545,28 @@ def timed_get(port, path, cookie):
 
 
 def mixed(port, heaviest, trivial, cookies, users, seconds):
-    """The target run: `users` threads each go round the heaviest pages (each starting at a
-    different one) back to back for `seconds`, while one more thread asks for the trivial
-    page the whole time, so the trivial page measures what every request waits for in the
-    same run. {page label: ([ms], {status: n})}."""
+    """The target run: `users` threads each go round the heaviest pages and the trivial page
+    (each thread starting at a different one) back to back for `seconds`, so the trivial page
+    is asked for as often as each heavy page, in the same run, and measures what every
+    request waits for there. {page label: ([ms], {status: n})}."""
     stop_at = time.monotonic() + seconds
-    results = {p.label: ([], {}) for p in [trivial, *heaviest]}
+    rounds = [trivial, *heaviest]
+    results = {p.label: ([], {}) for p in rounds}
     lock = threading.Lock()
-
-    def record(page, status, ms):
-        with lock:
-            latencies, statuses = results[page.label]
-            latencies.append(ms)
-            statuses[status] = statuses.get(status, 0) + 1
 
     def user(offset):
         n = offset
         while time.monotonic() < stop_at:
-            page = heaviest[n % len(heaviest)]
-            record(page, *timed_get(port, url_of(page), cookies[page.user]))
+            page = rounds[n % len(rounds)]
+            status, ms = timed_get(port, url_of(page), cookies[page.user])
+            with lock:
+                latencies, statuses = results[page.label]
+                latencies.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
             n += 1
 
-    def probe():
-        while time.monotonic() < stop_at:
-            record(trivial, *timed_get(port, url_of(trivial), cookies[trivial.user]))
-
-    with ThreadPoolExecutor(users + 1) as pool:
-        futures = [pool.submit(user, i) for i in range(users)] + [pool.submit(probe)]
-        for future in futures:
+    with ThreadPoolExecutor(users) as pool:
+        for future in [pool.submit(user, i) for i in range(users)]:
             future.result()
     return results
 
@@ -639,7 +633,7 @@ def load_run(args, page_list, ids, heaviest, trivial):
     rows = [(p, *together[p.label]) for p in [trivial, *heaviest]]
     failures = print_load(
         f"\nThe {len(heaviest)} heaviest pages together ({args.users} clients going round "
-        "them), the trivial page asked for throughout the same run:",
+        "them and the trivial page, in the same run):",
         rows,
         args.seconds,
         judged=True,
