@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.forms.boundfield import BoundField
 
+from casework.lists import WORK_SHOW
 from casework.validators import LATEST_DATE, plain_text
 
 
@@ -154,26 +155,32 @@ class DateInputField(forms.MultiValueField):
             raise forms.ValidationError(real) from exc
 
 
-class WorkShowForm(forms.Form):
-    """A pathway list's one filter (casework.lists.WORK_SHOW); a value it does not know is an
-    error at the field, and the list shows the open work."""
+class ShowFilterForm(forms.Form):
+    """A list's one "Show" filter: a subclass names its views ({value: label}), the default
+    and the message for a value it does not know, which is an error at the field (in the
+    error summary) while the list shows its default view."""
 
-    show = forms.ChoiceField(
-        label="Show",
-        choices=[],
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose open, ended or all"},
-    )
+    views: dict[str, str] = {}
+    default = ""
+    message = "Choose what to show from the list"
+
+    show = forms.ChoiceField(label="Show", required=False, widget=forms.RadioSelect)
 
     def __init__(self, query):
-        from casework.lists import WORK_SHOW
-
         data = query.copy()
-        data.setdefault("show", "open")
+        data.setdefault("show", self.default)
         super().__init__(data)
-        self.fields["show"].choices = list(WORK_SHOW.items())
+        self.fields["show"].choices = list(self.views.items())
+        self.fields["show"].error_messages["invalid_choice"] = self.message
 
     def show_value(self) -> str:
         self.is_valid()
-        return self.cleaned_data.get("show") or "open"
+        return self.cleaned_data.get("show") or self.default
+
+
+class WorkShowForm(ShowFilterForm):
+    """A pathway list's filter (casework.lists.WORK_SHOW): open work by default."""
+
+    views = WORK_SHOW
+    default = "open"
+    message = "Choose open, ended or all"

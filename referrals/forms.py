@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import ContextPanel
-from casework.forms import DateInputField, ReasonForm, VersionForm
+from casework.forms import DateInputField, ReasonForm, ShowFilterForm, VersionForm
 from casework.validators import plain_text
 from referrals.choices import (
     YEAR_GROUPS,
@@ -360,23 +360,9 @@ class ReferralFilterForm(forms.Form):
         )
 
 
-class FrontDoorFilterForm(forms.Form):
-    """The front-door queue's one filter. A value it does not know is an error on the field
-    (in the error summary) and the queue shows its default view."""
+class FrontDoorFilterForm(ShowFilterForm):
+    """The front-door queue's one filter: what waits for a decision by default."""
 
-    show = forms.ChoiceField(
-        label="Show",
-        choices=list(FRONT_DOOR_SHOW.items()),
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose which referrals to show from the list"},
-    )
-
-    def __init__(self, query):
-        data = query.copy()
-        data.setdefault("show", "waiting")
-        super().__init__(data)
-
-    def show_value(self) -> str:
-        self.is_valid()
-        return self.cleaned_data.get("show") or "waiting"
+    views = FRONT_DOOR_SHOW
+    default = "waiting"
+    message = "Choose which referrals to show from the list"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from casework.forms import DateInputField, ReasonForm, VersionForm, free_text
+from casework.forms import DateInputField, ReasonForm, ShowFilterForm, VersionForm, free_text
 from casework.validators import plain_text
 from referrals.plans.models import ReviewDecision
 from referrals.plans.selectors import MY_ACTIONS_SHOW
@@ -168,23 +168,9 @@ class RescheduleForm(VersionForm):
     reason = _text("Why the date moves", rows=2, max_length=1000)
 
 
-class MyActionsFilterForm(forms.Form):
-    """My actions' one filter; a value it does not know is an error on the field and the
-    page shows open actions."""
+class MyActionsFilterForm(ShowFilterForm):
+    """My actions' one filter: open actions by default."""
 
-    show = forms.ChoiceField(
-        label="Show",
-        choices=list(MY_ACTIONS_SHOW.items()),
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose open, done or closed, or all"},
-    )
-
-    def __init__(self, query):
-        data = query.copy()
-        data.setdefault("show", "open")
-        super().__init__(data)
-
-    def show_value(self) -> str:
-        self.is_valid()
-        return self.cleaned_data.get("show") or "open"
+    views = MY_ACTIONS_SHOW
+    default = "open"
+    message = "Choose open, done or closed, or all"

@@ -218,3 +218,35 @@ def test_the_caseload_is_paged_most_urgent_first_in_the_same_queries(client, mon
     expected = SchoolReferral.objects.filter(pk__in=[c.pk for c in cases]).order_by(*BY_URGENCY)
     assert seen == [c.pk for c in expected]
     assert someone_elses.pk not in seen
+
+
+def test_a_row_shows_its_two_soonest_clocks_and_how_many_more(client):
+    """A case running several clocks shows the two soonest in the list (so an overdue one is
+    never hidden) and how many more."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import LocalAuthority
+    from notifications.models import Deadline, Timescale
+
+    referral = submitted(SchoolFactory())
+    clocks = Deadline.objects.filter(
+        case_id=referral.pk, case_type__model="schoolreferral", status="running"
+    )
+    clock = clocks.get(timescale__key="screening_decision")
+    other_type = ContentType.objects.get_for_model(LocalAuthority)  # any record but the case
+    keys = ["panel_threshold_decision", "plan_review", "exploitation_risk_assessment"]
+    for n, key in enumerate(keys, start=1):
+        copy = Deadline.objects.get(pk=clock.pk)
+        copy.pk, copy.subject_type, copy.subject_id = None, other_type, n
+        copy.timescale = Timescale.objects.get(authority=clock.authority, key=key)
+        copy.due_at = MONDAY - dt.timedelta(hours=n)  # overdue, the last one the most
+        copy.save()
+    client.force_login(front_door_of(referral.school.authority))
+    _, body = _shown(client, "/referrals/")
+    row = body[body.index(referral.reference) :]
+    row = row[: row.index("</tr>")]
+    more = clocks.count() - 2
+    assert more >= 2
+    assert row.count('class="app-deadline"') == 2 and f"and {more} more running" in row
+    newest = Timescale.objects.get(authority=clock.authority, key=keys[-1]).name
+    assert newest in row  # the most overdue is first
