@@ -313,3 +313,20 @@ def test_the_rag_filter_agrees_with_deadline_rag(client, world):
     # Open work only (the default): the withdrawn case has no clock but is not open work.
     assert withdrawn.pk not in _shown(client, "/referrals/?rag=none")[0]
     assert world.foreign.pk not in _shown(client, "/referrals/?show=all&rag=green")[0]
+
+
+def test_the_school_filter_offers_the_readers_own_schools_by_name_or_a_search(monkeypatch):
+    """Up to SCHOOLS_OFFERED schools, those of the referrals the reader may see, by name
+    (never a school whose referrals visible_to hides); more than that, none: a search."""
+    from referrals import selectors
+
+    zebra = SchoolFactory(name="Zebra Primary")
+    authority = zebra.authority
+    apple = SchoolFactory(name="Apple Academy", authority=authority)
+    submitted(zebra), submitted(apple), submitted(apple)
+    submitted(SchoolFactory(name="Elsewhere High"))  # another authority's
+    SchoolFactory(name="Quiet School", authority=authority)  # no referral
+    reader = front_door_of(authority)
+    assert selectors.school_choices(reader) == [apple, zebra]
+    monkeypatch.setattr(selectors, "SCHOOLS_OFFERED", 1)
+    assert selectors.school_choices(reader) is None
