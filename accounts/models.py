@@ -45,6 +45,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the configuration pages.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # The authority whose administrators manage this account (its name, password, roles).
+    # Roles are granted only within it; a superuser has none (docs/decisions/0012).
+    authority = models.ForeignKey(
+        "LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The authority whose administrators manage this account.",
+    )
 
     objects = UserManager()
 
@@ -309,3 +319,44 @@ class AuthorityMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.authority.name}"
+
+
+class SecurityEvent(models.Model):
+    """Something that changes or tests who may do what: a role granted or removed, a password
+    set or reset, a failed or refused sign-in. Written by accounts.security alone; never
+    edited. Names are kept as text so the row outlives the accounts it names."""
+
+    class Kind(models.TextChoices):
+        ROLE_GRANTED = "role_granted", "Role granted"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        ROLE_REMOVED = "role_removed", "Role removed"
+        PASSWORD_SET = "password_set", "Password set by an administrator"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset asked for"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        ACCOUNT_CHANGED = "account_changed", "Account changed"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300, blank=True)
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_name = models.CharField(max_length=300, blank=True)
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["authority", "-at"], name="security_event_by_authority")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_name or self.actor_name}"

@@ -80,12 +80,14 @@ class ContextPanelFactory(factory.django.DjangoModelFactory):
 
 
 def dsl_of(school, role=SchoolRole.DSL, **kwargs):
+    kwargs.setdefault("authority", school.authority)
     user = UserFactory(**kwargs)
     SchoolMembership.objects.create(user=user, school=school, role=role)
     return user
 
 
 def front_door_of(authority, **kwargs):
+    kwargs.setdefault("authority", authority)
     user = UserFactory(**kwargs)
     AuthorityMembership.objects.create(
         user=user, authority=authority, role=AuthorityRole.FRONT_DOOR
@@ -94,18 +96,21 @@ def front_door_of(authority, **kwargs):
 
 
 def authority_role(authority, role, agency="", **kwargs):
+    kwargs.setdefault("authority", authority)
     user = UserFactory(**kwargs)
     AuthorityMembership.objects.create(user=user, authority=authority, role=role, agency=agency)
     return user
 
 
 def panel_member_of(panel, role=PanelRole.MEMBER, agency=Agency.SOCIAL_CARE, **kwargs):
+    kwargs.setdefault("authority", panel.authority)
     user = UserFactory(**kwargs)
     PanelMembership.objects.create(user=user, panel=panel, role=role, agency=agency)
     return user
 
 
 def team_member_of(team, role=TeamRole.PRACTITIONER, **kwargs):
+    kwargs.setdefault("authority", team.authority)
     user = UserFactory(**kwargs)
     TeamMembership.objects.create(user=user, team=team, role=role)
     return user

@@ -133,7 +133,11 @@ class Command(BaseCommand):
         people = {}
         for key, name, title in PEOPLE:
             people[key] = User.objects.create_user(
-                f"{key}@{DOMAIN}", password, full_name=name, job_title=title
+                f"{key}@{DOMAIN}",
+                password,
+                full_name=name,
+                job_title=title,
+                authority=authority,
             )
         north = [s for s in schools if s.locality == "North"]
         south = [s for s in schools if s.locality == "South"]
