@@ -46,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use the configuration pages.")
     date_joined = models.DateTimeField(default=timezone.now)
     # The authority whose administrators manage this account (its name, password, roles).
-    # Roles are granted only within it; a superuser has none (docs/decisions/0012).
+    # Roles are granted only within it; a superuser has none (docs/decisions/0013).
     authority = models.ForeignKey(
         "LocalAuthority",
         on_delete=models.PROTECT,
