@@ -6,8 +6,10 @@ make to set up data. The guard is lifted for exactly that loop's lifetime (see `
 below), and the browser tests run after every other test, so no other test runs without it.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,13 +24,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HERE = Path(__file__).resolve().parent
+# The server's clock for every browser test: a Monday morning, running on from there (the
+# browser and Playwright keep their own time). Journeys schedule meetings "today, later",
+# which the real clock refuses late in the evening. Cookies carry Max-Age, which Chromium
+# prefers to Expires, so a session begun "in the past" still holds.
+E2E_MOMENT = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before time-machine's hook, which acts on the marker
 def pytest_collection_modifyitems(config, items):
-    """Mark every test in this folder (and only this folder) as e2e, and run them last."""
+    """Mark every test in this folder (and only this folder) as e2e, pin its server clock,
+    and run them last."""
     browser = [item for item in items if HERE in Path(item.path).resolve().parents]
     for item in browser:
         item.add_marker(pytest.mark.e2e)
+        if not item.get_closest_marker("time_machine"):
+            item.add_marker(pytest.mark.time_machine(E2E_MOMENT, tick=True))
     items[:] = [item for item in items if item not in browser] + browser
 
 

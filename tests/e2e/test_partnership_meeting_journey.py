@@ -68,6 +68,8 @@ def test_from_scheduling_to_the_safety_plan(page: Page, live_server, meeting):
     sign_in(page, live_server, dsl)
     page.goto(meeting_url)
     page.get_by_role("link", name="Complete the pre-meeting document").click()
+    # The new page, not the old one mid-navigation, is what axe must check.
+    expect(page.get_by_role("heading", name="Pre-meeting document", level=1)).to_be_visible()
     assert_accessible(page, "the pre-meeting document")
     for label, text in (
         ("Trends and themes affecting students", "Year 9 girls arriving with gifts."),

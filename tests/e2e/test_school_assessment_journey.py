@@ -120,6 +120,9 @@ def test_from_assessment_to_closure(page: Page, live_server, assessment):
     sign_in(page, live_server, dsl)
     page.get_by_role("link", name="My actions").click()
     page.get_by_role("link", name="Staff the top corridor at lunch").click()
+    expect(
+        page.get_by_role("heading", name="Staff the top corridor at lunch", level=1)
+    ).to_be_visible()
     assert_accessible(page, "the DSL's action")
     page.get_by_role("button", name="Mark as done").click()  # refused: no evidence
     expect(page.locator(".govuk-error-summary")).to_contain_text("evidence of impact")
@@ -142,6 +145,7 @@ def test_from_assessment_to_closure(page: Page, live_server, assessment):
     page.get_by_label("Reasons for the decision", exact=True).fill("The plan's aims are met.")
     page.get_by_role("button", name="Record the review").click()
     page.get_by_role("link", name="Close the case").click()
+    expect(page.get_by_role("heading", name="Close the case with its outcomes")).to_be_visible()
     assert_accessible(page, "close the case")
     for label, text in (
         ("What changed for young people at the school", "The corridor is supervised; calm."),

@@ -16,7 +16,10 @@ from tests.accounts.factories import ContextPanelFactory, authority_role, panel_
 from tests.dates import date_parts
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
-pytestmark = pytest.mark.django_db
+# A meeting opens on its own day only and ends on the day it starts: a clock left running
+# fails this module late in the evening. A Monday morning, as the rest of the suite uses.
+MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY, tick=False)]
 
 
 def unchanged(referral):
