@@ -1,67 +1,219 @@
-"""Configuration pages for administrators. An authority's administrator sees and edits only
-its own authority's schools, panels, teams and memberships; case content is not here."""
+"""Configuration pages for administrators (docs/decisions/0013).
 
+An authority's administrator sees and edits only their own authority: its schools, panels,
+teams, people and roles, in every list, choice, search and history page; a superuser sees
+all. They read no case content. Every role granted, changed or removed and every password
+set is written to the security log, which tells the person and the other administrators
+(accounts.security). History is read here, never reverted: a revert would change access
+without passing through the log."""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import security
 from accounts.models import (
     AuthorityMembership,
+    AuthorityRole,
     ContextPanel,
     LocalAuthority,
     PanelMembership,
     School,
     SchoolMembership,
+    SecurityEvent,
     Team,
     TeamMembership,
     User,
 )
 from accounts.roles import Roles
 
+Kind = SecurityEvent.Kind
+
+
+def admin_authority_ids(request: HttpRequest) -> frozenset[int] | None:
+    """The authorities this person administers; None for a superuser (every authority)."""
+    if request.user.is_superuser:
+        return None
+    return Roles.for_user(request.user).admin_authority_ids
+
+
+def people_for(request: HttpRequest) -> QuerySet[User]:
+    """Whom an administrator may give a role to: the people of their authorities, never a
+    superuser and never themselves (nobody grants their own access)."""
+    ids = admin_authority_ids(request)
+    if ids is None:
+        return User.objects.all()
+    return User.objects.filter(authority__in=ids, is_superuser=False).exclude(pk=request.user.pk)
+
+
+# Where each kind of role is held: the field naming the school, panel, team or authority.
+_PLACE = {
+    SchoolMembership: "school",
+    PanelMembership: "panel",
+    TeamMembership: "team",
+    AuthorityMembership: "authority",
+}
+
+
+def _log_role(kind: str, membership: Model, request: HttpRequest) -> None:
+    place = getattr(membership, _PLACE[type(membership)])
+    authority = place if isinstance(place, LocalAuthority) else place.authority
+    wording = {
+        Kind.ROLE_GRANTED: "Given the role",
+        Kind.ROLE_CHANGED: "Role now",
+        Kind.ROLE_REMOVED: "No longer",
+    }[kind]
+    security.record(
+        kind,
+        actor=request.user,
+        subject=membership.user,
+        authority=authority,
+        request=request,
+        detail=f"{wording}: {membership.get_role_display()}, {place}.",
+    )
+
+
+def _is_administrator(user: User, *, besides: int | None = None) -> bool:
+    rows = AuthorityMembership.objects.filter(user=user, role=AuthorityRole.ADMINISTRATOR)
+    return rows.exclude(pk=besides).exists() if besides else rows.exists()
+
+
+def _holds_case_roles(user: User, *, besides: Model | None = None) -> bool:
+    """Whether `user` holds a role that reads case content (other than the row `besides`,
+    the one being edited)."""
+    for rows in (
+        SchoolMembership.objects.filter(user=user),
+        PanelMembership.objects.filter(user=user),
+        TeamMembership.objects.filter(user=user),
+        AuthorityMembership.objects.filter(user=user).exclude(role=AuthorityRole.ADMINISTRATOR),
+    ):
+        if besides is not None and besides.pk and rows.model is type(besides):
+            rows = rows.exclude(pk=besides.pk)
+        if rows.exists():
+            return True
+    return False
+
+
+class MembershipForm(forms.ModelForm):
+    """A role given to one person. Separation of duties: an administrator configures the
+    service and reads no case content, so nobody holds both kinds of role."""
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if self.instance.pk and "user" in self.changed_data:
+            self.add_error(
+                "user",
+                "A role cannot be moved to someone else: remove this one and add a new row "
+                "for the other person",
+            )
+        elif user is not None and role:
+            granting_admin = self._meta.model is AuthorityMembership and (
+                role == AuthorityRole.ADMINISTRATOR
+            )
+            if granting_admin and _holds_case_roles(user, besides=self.instance):
+                self.add_error(
+                    "role",
+                    f"{user} holds roles that read case content: remove them before making "
+                    "them an administrator (administrators read no case content)",
+                )
+            elif not granting_admin and _is_administrator(user, besides=self._editing_admin_row()):
+                self.add_error(
+                    "user",
+                    f"{user} is an administrator, and administrators read no case content: "
+                    "give this role to someone else",
+                )
+        return data
+
+    def _editing_admin_row(self) -> int | None:
+        return self.instance.pk if isinstance(self.instance, AuthorityMembership) else None
+
 
 class AuthorityScopedAdmin(SimpleHistoryAdmin):
-    """Limits rows and choices to the administrator's authorities (superusers see all)."""
+    """Limits rows, choices and history to the administrator's authorities."""
 
     authority_path = "authority"
 
-    def _authority_ids(self, request):
-        return (
-            None if request.user.is_superuser else Roles.for_user(request.user).admin_authority_ids
-        )
-
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        ids = self._authority_ids(request)
+        ids = admin_authority_ids(request)
         return qs if ids is None else qs.filter(**{f"{self.authority_path}__in": ids})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        ids = self._authority_ids(request)
+        ids = admin_authority_ids(request)
         if ids is not None:
             model = db_field.related_model
-            if model is LocalAuthority:
+            if model is User:
+                kwargs["queryset"] = people_for(request)
+            elif model is LocalAuthority:
                 kwargs["queryset"] = LocalAuthority.objects.filter(pk__in=ids)
             elif hasattr(model, "authority"):
                 kwargs["queryset"] = model.objects.filter(authority__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = admin_authority_ids(request)
+        if ids is not None and hasattr(db_field.related_model, "authority"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(authority__in=ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-class SchoolMembershipInline(admin.TabularInline):
+    def _in_scope_or_404(self, request: HttpRequest, object_id: str) -> None:
+        # simple-history finds a row's history without the admin's queryset; check it here.
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":  # a past version is read, never saved back
+            raise PermissionDenied
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model not in _PLACE:
+            return
+        for membership in formset.new_objects:
+            _log_role(Kind.ROLE_GRANTED, membership, request)
+        for membership, _fields in formset.changed_objects:
+            _log_role(Kind.ROLE_CHANGED, membership, request)
+        for membership in formset.deleted_objects:
+            _log_role(Kind.ROLE_REMOVED, membership, request)
+
+
+class MembershipInline(admin.TabularInline):
+    form = MembershipForm
+    extra = 1
+    autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = people_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SchoolMembershipInline(MembershipInline):
     model = SchoolMembership
-    extra = 1
-    autocomplete_fields = ["user"]
 
 
-class PanelMembershipInline(admin.TabularInline):
+class PanelMembershipInline(MembershipInline):
     model = PanelMembership
-    extra = 1
-    autocomplete_fields = ["user"]
 
 
-class TeamMembershipInline(admin.TabularInline):
+class TeamMembershipInline(MembershipInline):
     model = TeamMembership
-    extra = 1
-    autocomplete_fields = ["user"]
 
 
 @admin.register(LocalAuthority)
@@ -101,61 +253,137 @@ class TeamAdmin(AuthorityScopedAdmin):
 
 @admin.register(AuthorityMembership)
 class AuthorityMembershipAdmin(AuthorityScopedAdmin):
+    form = MembershipForm
     list_display = ["user", "role", "agency", "authority"]
     list_filter = ["role", "agency"]
     autocomplete_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _log_role(Kind.ROLE_CHANGED if change else Kind.ROLE_GRANTED, obj, request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _log_role(Kind.ROLE_REMOVED, obj, request)
+
+    def delete_queryset(self, request, queryset):
+        removed = list(queryset.select_related("user", "authority"))
+        super().delete_queryset(request, queryset)
+        for membership in removed:
+            _log_role(Kind.ROLE_REMOVED, membership, request)
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """An authority's administrator sees the people of their authority (any membership in
-    it) and people with no membership yet (just added); never another authority's staff."""
+    """An administrator manages the accounts of their own authority (User.authority). They
+    may read, but not change, another administrator's account or their own: nobody changes
+    their own access, and administrators are managed by a superuser."""
 
     ordering = ["full_name"]
-    list_display = ["full_name", "email", "is_active", "is_staff"]
+    list_display = ["full_name", "email", "is_active", "authority"]
+    list_filter = ["is_active"]
     search_fields = ["full_name", "email"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "job_title"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Access", {"fields": ["authority", "is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "authority", "password1", "password2"],
+            },
+        )
     ]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        ids = Roles.for_user(request.user).admin_authority_ids
-        ours = (
-            Q(authority_memberships__authority__in=ids)
-            | Q(school_memberships__school__authority__in=ids)
-            | Q(panel_memberships__panel__authority__in=ids)
-            | Q(team_memberships__team__authority__in=ids)
-        )
-        nobodys = Q(
-            authority_memberships__isnull=True,
-            school_memberships__isnull=True,
-            panel_memberships__isnull=True,
-            team_memberships__isnull=True,
-        )
-        return qs.filter(pk__in=User.objects.filter(ours | nobodys).values("pk"))
+        ids = admin_authority_ids(request)
+        return qs if ids is None else qs.filter(authority__in=ids, is_superuser=False)
+
+    def get_search_results(self, request, queryset, search_term):
+        qs, distinct = super().get_search_results(request, queryset, search_term)
+        if "field_name" in request.GET:  # the autocomplete of a role's person
+            qs = qs.filter(pk__in=people_for(request).values("pk"))
+        return qs, distinct
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().has_change_permission(request, obj)
+        if obj.pk == request.user.pk or obj.is_staff or _is_administrator(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = admin_authority_ids(request)
+        if db_field.name == "authority" and ids is not None:
+            kwargs["queryset"] = LocalAuthority.objects.filter(pk__in=ids)
+            kwargs["required"] = True
+            if len(ids) == 1:
+                kwargs["initial"] = next(iter(ids))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
         # Only a superuser grants superuser or staff rights.
+        hidden = ("is_superuser", "is_staff", "groups")
         return [
-            (
-                n,
-                {
-                    **o,
-                    "fields": [
-                        f for f in o["fields"] if f not in ("is_superuser", "is_staff", "groups")
-                    ],
-                },
-            )
-            for n, o in fieldsets
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
         ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
+        changed = ", ".join(str(form.fields[name].label or name) for name in form.changed_data)
+        security.record(
+            Kind.ACCOUNT_CHANGED,
+            actor=request.user,
+            subject=obj,
+            request=request,
+            detail=f"Changed: {changed}." if change else "Account created.",
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response: HttpResponse = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            person = User.objects.get(pk=unquote(id))
+            security.record(
+                Kind.PASSWORD_SET,
+                actor=request.user,
+                subject=person,
+                request=request,
+                detail="A new password was set for the account by an administrator.",
+            )
+        return response
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security log: read here, written only by accounts.security.record."""
+
+    list_display = ["at", "kind", "subject_name", "actor_name", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["subject_name", "actor_name"]
+    date_hierarchy = "at"
+    fields = ["at", "kind", "subject_name", "actor_name", "authority", "ip_address", "detail"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("authority")
+        ids = admin_authority_ids(request)
+        return qs if ids is None else qs.filter(authority__in=ids)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "People and organisations"
+
+    def ready(self):
+        from accounts.groups import sync_administrators_group
+
+        post_migrate.connect(sync_administrators_group, dispatch_uid="administrators_group")

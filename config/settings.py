@@ -131,6 +131,9 @@ if _AUTOCOMPLETE.exists():
     STATICFILES_DIRS.append(("accessible-autocomplete", _AUTOCOMPLETE))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# History is read on the configuration pages, never reverted: a revert would change access
+# without the security log (accounts.admin, docs/decisions/0013).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day

@@ -50,4 +50,4 @@ class TimescaleAdmin(AuthorityScopedAdmin):
 @admin.register(ClosureDay)
 class ClosureDayAdmin(AuthorityScopedAdmin):
     list_display = ["date", "reason", "authority"]
-    list_filter = ["authority"]
+    list_filter = [("authority", admin.RelatedOnlyFieldListFilter)]  # only the reader's own

@@ -2,8 +2,8 @@
 
 import pytest
 
+from accounts.groups import administrators_group
 from accounts.models import AuthorityRole
-from demo_data.management.commands.demo import _administrators_group
 from tests.accounts.factories import SchoolFactory, authority_role, dsl_of
 from tests.referrals.factories import submitted
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def administrator():
     school = SchoolFactory()
     person = authority_role(school.authority, AuthorityRole.ADMINISTRATOR, is_staff=True)
-    person.groups.add(_administrators_group())
+    person.groups.add(administrators_group())
     person.home_school = school
     return person
 

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.groups import administrators_group
 from accounts.models import (
     Agency,
     AuthorityMembership,
@@ -166,7 +166,7 @@ class Command(BaseCommand):
         )
         people["admin"].is_staff = True
         people["admin"].save()
-        people["admin"].groups.add(_administrators_group())
+        people["admin"].groups.add(administrators_group())
         for region in ("North", "South"):
             PanelMembership.objects.create(
                 user=people["chair"],
@@ -392,24 +392,3 @@ class Command(BaseCommand):
         for key, name, title in PEOPLE:
             out.write(f"  {key + '@' + DOMAIN:28} {name} – {title}")
         out.write("")
-
-
-def _administrators_group():
-    group, _ = Group.objects.get_or_create(name="Administrators")
-    codenames = [
-        f"{verb}_{model}"
-        for verb in ("view", "add", "change")
-        for model in (
-            "school",
-            "contextpanel",
-            "team",
-            "schoolmembership",
-            "panelmembership",
-            "teammembership",
-            "authoritymembership",
-            "thresholdindicator",
-            "user",
-        )
-    ]
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    return group
