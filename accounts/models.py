@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audit.models import Chained
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -321,10 +323,13 @@ class AuthorityMembership(models.Model):
         return f"{self.user} – {self.get_role_display()}, {self.authority.name}"
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(Chained):
     """Something that changes or tests who may do what: a role granted or removed, a password
     set or reset, a failed or refused sign-in. Written by accounts.security alone; never
-    edited. Names are kept as text so the row outlives the accounts it names."""
+    edited. Names are kept as text so the row outlives the accounts it names; hash chained
+    over them (audit.chain)."""
+
+    chained = ("at", "kind", "actor_name", "subject_name", "authority_id", "ip_address", "detail")
 
     class Kind(models.TextChoices):
         ROLE_GRANTED = "role_granted", "Role granted"

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, SecurityEvent, User
+from audit.chain import append
 from notifications.services import notify_people
 
 Kind = SecurityEvent.Kind
@@ -46,15 +47,19 @@ def record(
     if authority is None and subject is not None:
         authority = subject.authority
     with transaction.atomic():
-        event = SecurityEvent.objects.create(
-            kind=kind,
-            actor=actor,
-            actor_name=_name(actor),
-            subject=subject,
-            subject_name=subject_name or _name(subject),
-            authority=authority,
-            ip_address=_address(request),
-            detail=detail[:500],
+        (event,) = append(
+            [
+                SecurityEvent(
+                    kind=kind,
+                    actor=actor,
+                    actor_name=_name(actor),
+                    subject=subject,
+                    subject_name=subject_name or _name(subject),
+                    authority=authority,
+                    ip_address=_address(request),
+                    detail=detail[:500],
+                )
+            ]
         )
         if kind in TOLD:
             _tell(event)

@@ -25,6 +25,8 @@ from django.apps import apps
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from audit.chain import append
+
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -204,10 +206,14 @@ def log_export(request, list_name: str, extension: str, rows: int) -> None:
     """One ExportLog row for an export being produced (see the module's docstring). The
     model is looked up by label, so apps that may not import referrals can log too."""
     log = apps.get_model("referrals", "ExportLog")
-    log.objects.create(
-        user=request.user,
-        list_name=list_name,
-        format=extension,
-        filters=filters_of(request.GET),
-        rows=rows,
+    append(
+        [
+            log(
+                user=request.user,
+                list_name=list_name,
+                format=extension,
+                filters=filters_of(request.GET),
+                rows=rows,
+            )
+        ]
     )

@@ -5,7 +5,8 @@ reasons, an assessment, a plan or one of its actions, a document about the case)
 case, or a record of it, from a read gate: referrals.selectors.visible_case, the plan,
 action and risk lookups, the School Assessment and self-assessment gates, the panel's
 agenda and minutes. Each gate reads through `visible_to` and calls `opened(case)`. The
-`CaseReadLog` middleware then writes one CaseAccessLog row per distinct case opened, once
+`CaseReadLog` middleware then appends one CaseAccessLog row per distinct case opened (to
+the log's hash chain, audit.chain), once
 the view has shown its page (200, or 400/409 with the reason a change was refused), with
 the view's URL name as the page. A new page that reads
 through a gate is logged without a line of its own, and no view writes the log itself.
@@ -25,6 +26,8 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.utils.cache import patch_cache_control
+
+from audit.chain import append
 
 # The pks of the cases opened while the current request runs; None outside a request. The
 # middleware sets a fresh list and gates append to it (the same list object, so a view run
@@ -76,4 +79,20 @@ def _write(request, case_ids: list[int]) -> None:
     width = log._meta.get_field("page").max_length
     match = request.resolver_match
     page = (match.view_name if match else request.path)[:width]
-    log.objects.bulk_create([log(referral_id=pk, user=request.user, page=page) for pk in case_ids])
+    # The case's reference and authority are kept on the row: the log outlives the case.
+    cases = log._meta.get_field("referral").related_model.objects.filter(pk__in=case_ids)
+    known = {
+        pk: (ref, la) for pk, ref, la in cases.values_list("pk", "reference", "school__authority")
+    }
+    append(
+        [
+            log(
+                referral_id=pk,
+                reference=known.get(pk, ("", None))[0] or "",
+                authority_id=known.get(pk, ("", None))[1],
+                user=request.user,
+                page=page,
+            )
+            for pk in case_ids
+        ]
+    )

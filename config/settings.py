@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "audit",
     "accounts",
     "referrals",
     "notifications",
@@ -134,6 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # History is read on the configuration pages, never reverted: a revert would change access
 # without the security log (accounts.admin, docs/decisions/0013).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The key of the audit logs' hash chain (audit.chain): kept out of the database, so whoever
+# can write to it cannot rewrite the chain. Changing it makes the rows before unverifiable.
+AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", SECRET_KEY)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day

@@ -8,10 +8,12 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import ContextPanel, LocalAuthority, School, Team
+from audit.models import Chained
 from casework.validators import plain_text
 from referrals.choices import (
     CLOSED_STATES,
@@ -399,14 +401,25 @@ class TransitionRecord(models.Model):
         return f"{self.transition}: {self.from_state} -> {self.to_state}"
 
 
-class CaseAccessLog(models.Model):
-    """Each view of a case page: who, which case, when (DESIGN: reads are logged)."""
+class CaseAccessLog(Chained):
+    """Each view of a case page: who, which case, when (DESIGN: reads are logged). Hash
+    chained and append-only (audit.chain); it outlives the case (no constraint, nothing
+    cascades), keeping the case's reference and authority."""
+
+    chained = ("at", "user_id", "referral_id", "reference", "authority_id", "page")
 
     referral = models.ForeignKey(
-        SchoolReferral, on_delete=models.CASCADE, related_name="access_log"
+        SchoolReferral,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="access_log",
+    )
+    reference = models.CharField(max_length=16, blank=True)
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, related_name="+"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     page = models.CharField(max_length=40)
 
     class Meta:
@@ -416,14 +429,16 @@ class CaseAccessLog(models.Model):
         return f"{self.user} viewed {self.referral} ({self.page})"
 
 
-class ExportLog(models.Model):
+class ExportLog(Chained):
     """Each export of a list (CSV or Excel): who, which list, the filters as the query
     string, how many rows, when. One row per export, not one per case: see
     casework/exports.py for why. Written by casework.exports.log_export only when the file
-    is produced; a refused export writes nothing."""
+    is produced; a refused export writes nothing. Hash chained (audit.chain)."""
+
+    chained = ("at", "user_id", "list_name", "format", "filters", "rows")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     list_name = models.CharField(max_length=40, help_text="The list's URL name.")
     format = models.CharField(max_length=4)  # csv or xlsx
     filters = models.TextField(blank=True, help_text="The query string, without the page.")

@@ -231,7 +231,10 @@ def test_a_password_set_by_an_administrator_is_logged_and_told(admin_client, wor
     assert response.status_code == 302
     event = SecurityEvent.objects.get(kind=Kind.PASSWORD_SET)
     assert event.subject == dsl and event.actor == world["admin"]
-    assert Notification.objects.filter(user=dsl, title__startswith="Your access has changed").count() == 1
+    assert (
+        Notification.objects.filter(user=dsl, title__startswith="Your access has changed").count()
+        == 1
+    )
 
 
 def test_an_administrator_changes_neither_their_own_account_nor_another_administrators(
