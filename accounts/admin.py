@@ -78,9 +78,23 @@ def _log_role(kind: str, membership: Model, request: HttpRequest) -> None:
     )
 
 
-def _is_administrator(user: User, *, besides: int | None = None) -> bool:
-    rows = AuthorityMembership.objects.filter(user=user, role=AuthorityRole.ADMINISTRATOR)
-    return rows.exclude(pk=besides).exists() if besides else rows.exists()
+# Roles that oversee the service and read no case content: nobody holds one of these and a
+# role that reads cases (separation of duties).
+OVERSIGHT = (AuthorityRole.ADMINISTRATOR, AuthorityRole.DATA_PROTECTION_OFFICER)
+
+
+def _a(role: str) -> str:
+    role = role.lower()
+    return f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
+
+
+def _oversight_role(user: User, *, besides: int | None = None) -> AuthorityMembership | None:
+    rows = AuthorityMembership.objects.filter(user=user, role__in=OVERSIGHT)
+    return (rows.exclude(pk=besides) if besides else rows).first()
+
+
+def _is_administrator(user: User) -> bool:
+    return AuthorityMembership.objects.filter(user=user, role=AuthorityRole.ADMINISTRATOR).exists()
 
 
 def _holds_case_roles(user: User, *, besides: Model | None = None) -> bool:
@@ -90,7 +104,7 @@ def _holds_case_roles(user: User, *, besides: Model | None = None) -> bool:
         SchoolMembership.objects.filter(user=user),
         PanelMembership.objects.filter(user=user),
         TeamMembership.objects.filter(user=user),
-        AuthorityMembership.objects.filter(user=user).exclude(role=AuthorityRole.ADMINISTRATOR),
+        AuthorityMembership.objects.filter(user=user).exclude(role__in=OVERSIGHT),
     ):
         if besides is not None and besides.pk and rows.model is type(besides):
             rows = rows.exclude(pk=besides.pk)
@@ -100,8 +114,8 @@ def _holds_case_roles(user: User, *, besides: Model | None = None) -> bool:
 
 
 class MembershipForm(forms.ModelForm):
-    """A role given to one person. Separation of duties: an administrator configures the
-    service and reads no case content, so nobody holds both kinds of role."""
+    """A role given to one person. Separation of duties: administrators and data protection
+    officers read no case content, so nobody holds one of those and a role that does."""
 
     def clean(self):
         data = super().clean()
@@ -113,24 +127,22 @@ class MembershipForm(forms.ModelForm):
                 "for the other person",
             )
         elif user is not None and role:
-            granting_admin = self._meta.model is AuthorityMembership and (
-                role == AuthorityRole.ADMINISTRATOR
-            )
-            if granting_admin and _holds_case_roles(user, besides=self.instance):
+            oversight = self._meta.model is AuthorityMembership and role in OVERSIGHT
+            if oversight and _holds_case_roles(user, besides=self.instance):
                 self.add_error(
                     "role",
-                    f"{user} holds roles that read case content: remove them before making "
-                    "them an administrator (administrators read no case content)",
+                    f"{user} holds roles that read case content: remove them first "
+                    f"({_a(AuthorityRole(role).label)} reads no case content)",
                 )
-            elif not granting_admin and _is_administrator(user, besides=self._editing_admin_row()):
+            elif not oversight and (held := _oversight_role(user, besides=self._own_row())):
                 self.add_error(
                     "user",
-                    f"{user} is an administrator, and administrators read no case content: "
+                    f"{user} is {_a(held.get_role_display())}, who reads no case content: "
                     "give this role to someone else",
                 )
         return data
 
-    def _editing_admin_row(self) -> int | None:
+    def _own_row(self) -> int | None:
         return self.instance.pk if isinstance(self.instance, AuthorityMembership) else None
 
 

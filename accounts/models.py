@@ -294,11 +294,14 @@ class AuthorityRole(models.TextChoices):
     # The last stop of every escalation route: told of what nobody else can act on, such
     # as an email that could not be delivered.
     DUTY_MANAGER = "duty_manager", "Duty manager"
+    # Reads the audit logs (who read which case, exports, the security log) and no case
+    # content (audit.views).
+    DATA_PROTECTION_OFFICER = "data_protection", "Data protection officer"
 
 
 class AuthorityMembership(models.Model):
     """Roles held for a whole authority: front door, partner agency contact, administrator,
-    duty manager."""
+    duty manager, data protection officer."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authority_memberships")
     authority = models.ForeignKey(

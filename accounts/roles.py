@@ -20,6 +20,7 @@ class Roles:
     partner_authority_ids: frozenset = field(default_factory=frozenset)
     admin_authority_ids: frozenset = field(default_factory=frozenset)
     duty_manager_authority_ids: frozenset = field(default_factory=frozenset)
+    data_protection_authority_ids: frozenset = field(default_factory=frozenset)
     panel_ids: frozenset = field(default_factory=frozenset)
     chaired_panel_ids: frozenset = field(default_factory=frozenset)
     team_ids: frozenset = field(default_factory=frozenset)  # practitioner
@@ -61,6 +62,9 @@ class Roles:
             partner_authority_ids=frozenset(by_authority[AuthorityRole.PARTNER]),
             admin_authority_ids=frozenset(by_authority[AuthorityRole.ADMINISTRATOR]),
             duty_manager_authority_ids=frozenset(by_authority[AuthorityRole.DUTY_MANAGER]),
+            data_protection_authority_ids=frozenset(
+                by_authority[AuthorityRole.DATA_PROTECTION_OFFICER]
+            ),
             panel_ids=frozenset(panels),
             chaired_panel_ids=frozenset(chaired),
             team_ids=frozenset(teams),
@@ -101,6 +105,10 @@ class Roles:
     @property
     def is_duty_manager(self):
         return bool(self.duty_manager_authority_ids)
+
+    @property
+    def is_data_protection_officer(self):
+        return bool(self.data_protection_authority_ids)
 
     @property
     def holds_case_role(self):

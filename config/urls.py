@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
     # Before referrals: its referrals/<pk>/<action>/ pattern would shadow these.
     path("", include("panels.urls")),
     path("", include("panels.document_urls")),

@@ -304,3 +304,22 @@ def test_the_security_log_is_scoped_and_read_only(
     assert admin_client.post(f"/admin/accounts/securityevent/{ours.pk}/delete/").status_code == 403
     assert admin_client.get(f"/admin/accounts/securityevent/{theirs.pk}/change/").status_code == 302
     assert SecurityEvent.objects.get(pk=ours.pk).detail == ours.detail != "edited"
+
+
+def test_a_data_protection_officer_holds_no_role_that_reads_case_content(admin_client, world):
+    response = admin_client.post(
+        "/admin/accounts/authoritymembership/add/",
+        {"user": world["dsl"].pk, "authority": world["authority"].pk, "role": "data_protection"},
+    )
+    message = response.context["adminform"].form.errors["role"][0]
+    assert "a data protection officer reads no case content" in message
+    AuthorityMembership.objects.create(
+        user=world["newcomer"], authority=world["authority"], role="data_protection"
+    )
+    response = admin_client.post(
+        "/admin/accounts/authoritymembership/add/",
+        {"user": world["newcomer"].pk, "authority": world["authority"].pk, "role": "front_door"},
+    )
+    message = response.context["adminform"].form.errors["user"][0]
+    assert "is a data protection officer, who reads no case content" in message
+    assert not SecurityEvent.objects.exists()

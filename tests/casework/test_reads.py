@@ -207,6 +207,7 @@ def build_world(time_machine):
     w.improvement_action = ImprovementAction.objects.get()
 
     w.duty_manager = authority_role(w.school.authority, AuthorityRole.DUTY_MANAGER)
+    w.dpo = authority_role(w.school.authority, AuthorityRole.DATA_PROTECTION_OFFICER)
     w.notification = Notification.objects.filter(user=w.dsl).first()
     w.failed_email = Notification.objects.filter(user=w.lead).first()
     Notification.objects.filter(pk=w.failed_email.pk).update(
@@ -317,6 +318,11 @@ VISITS: dict[str, list[Visit]] = {
     ],
     "notifications_read_all": [Visit(lambda w: w.dsl, method="post", status=302)],
     "undelivered": [Visit(lambda w: w.duty_manager)],
+    # The logs say which case (its reference), never what it says.
+    "audit_log": [
+        Visit(lambda w: w.dpo, lambda w, log=log: {"log": log})
+        for log in ("reads", "exports", "security")
+    ],
     "undelivered_try_again": [
         Visit(
             lambda w: w.duty_manager,

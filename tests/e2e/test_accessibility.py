@@ -165,3 +165,24 @@ def test_the_referral_list_filter_with_and_without_errors(page, live_server, cas
     page.goto(f"{live_server.url}/referrals/?state=bogus&show=everything")
     expect(page.get_by_role("link", name="There is no status called “bogus”")).to_be_visible()
     assert_accessible(page, "referral list with errors")
+
+
+def test_audit_log_pages(page, live_server, case):
+    from accounts.models import AuthorityRole
+    from tests.accounts.factories import authority_role
+
+    officer = authority_role(case.school.authority, AuthorityRole.DATA_PROTECTION_OFFICER)
+    sign_in(page, live_server, officer)
+    for log in ("reads", "exports", "security"):
+        page.goto(f"{live_server.url}/audit/{log}/")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page, f"audit log {log}")
+    # With errors: a date that is not one, and the summary's link takes focus to the field.
+    page.get_by_role("group", name="From").get_by_label("Day", exact=True).fill("31")
+    page.get_by_role("group", name="From").get_by_label("Month", exact=True).fill("2")
+    page.get_by_role("group", name="From").get_by_label("Year", exact=True).fill("2026")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page, "audit log with errors")
+    page.get_by_role("link", name="From must be a real date").click()
+    expect(page.get_by_role("group", name="From").get_by_label("Day", exact=True)).to_be_focused()

@@ -61,6 +61,7 @@ PEOPLE = [
     ("police", "DC Amy Ward", "Police schools liaison"),
     ("admin", "Alex Morgan", "Systems administrator"),
     ("duty", "Jo Whitfield", "Duty manager, children's services"),
+    ("dpo", "Kim Osei", "Data protection officer"),
 ]
 
 ANSWERS = {
@@ -163,6 +164,9 @@ class Command(BaseCommand):
         )
         AuthorityMembership.objects.create(
             user=people["duty"], authority=authority, role=AuthorityRole.DUTY_MANAGER
+        )
+        AuthorityMembership.objects.create(
+            user=people["dpo"], authority=authority, role=AuthorityRole.DATA_PROTECTION_OFFICER
         )
         people["admin"].is_staff = True
         people["admin"].save()
