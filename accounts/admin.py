@@ -14,6 +14,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import security
@@ -292,6 +294,7 @@ class UserAdmin(BaseUserAdmin):
     their own access, and administrators are managed by a superuser."""
 
     ordering = ["full_name"]
+    actions = ["reset_two_step"]
     list_display = ["full_name", "email", "is_active", "authority"]
     list_filter = ["is_active"]
     search_fields = ["full_name", "email"]
@@ -361,6 +364,28 @@ class UserAdmin(BaseUserAdmin):
             detail=f"Changed: {changed}." if change else "Account created.",
         )
 
+    @admin.action(description="Reset two-step verification (lost phone and recovery codes)")
+    def reset_two_step(self, request, queryset):
+        """The people set up their authenticator again at their next sign-in; each is told."""
+        done = 0
+        for person in queryset:
+            if not self.has_change_permission(request, person):
+                continue  # nobody resets their own, nor an administrator's unless superuser
+            TOTPDevice.objects.filter(user=person).delete()
+            StaticDevice.objects.filter(user=person).delete()
+            security.record(
+                Kind.TWO_STEP_RESET,
+                actor=request.user,
+                subject=person,
+                request=request,
+                detail="Two-step verification was reset: set it up again at the next sign-in.",
+            )
+            done += 1
+        self.message_user(
+            request,
+            f"Two-step verification reset for {done} {'person' if done == 1 else 'people'}.",
+        )
+
     def user_change_password(self, request, id, form_url=""):
         response: HttpResponse = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
@@ -399,3 +424,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own pages show a device's secret (its QR code) and are not scoped: a reset is
+# the UserAdmin action above, for the administrator's own people.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -345,6 +345,7 @@ class SecurityEvent(Chained):
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKED_OUT = "locked_out", "Locked out"
         ACCOUNT_CHANGED = "account_changed", "Account changed"
+        TWO_STEP_RESET = "two_step_reset", "Two-step verification reset by an administrator"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)

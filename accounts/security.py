@@ -18,7 +18,13 @@ Kind = SecurityEvent.Kind
 
 # What an administrator does to someone else's access: told to them and to the other
 # administrators. Sign-in failures and a person's own password change are logged only.
-TOLD = {Kind.ROLE_GRANTED, Kind.ROLE_CHANGED, Kind.ROLE_REMOVED, Kind.PASSWORD_SET}
+TOLD = {
+    Kind.ROLE_GRANTED,
+    Kind.ROLE_CHANGED,
+    Kind.ROLE_REMOVED,
+    Kind.PASSWORD_SET,
+    Kind.TWO_STEP_RESET,
+}
 
 
 def _address(request: HttpRequest | None) -> str | None:

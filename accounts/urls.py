@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import mfa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step/set-up/", mfa.mfa_setup, name="mfa_setup"),
+    path("two-step/", mfa.mfa_verify, name="mfa_verify"),
 ]

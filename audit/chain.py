@@ -37,7 +37,8 @@ def append(rows: Sequence[Chained]) -> list[Chained]:
     if not rows:
         return []
     model = type(rows[0])
-    with transaction.atomic():
+    # No savepoint of its own: inside a caller's transaction a failure here fails it whole.
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(chain=model._meta.label)
         prev = head.last_hash
         for row in rows:

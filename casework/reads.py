@@ -29,17 +29,17 @@ from django.utils.cache import patch_cache_control
 
 from audit.chain import append
 
-# The pks of the cases opened while the current request runs; None outside a request. The
-# middleware sets a fresh list and gates append to it (the same list object, so a view run
-# in another thread with a copy of this context still adds to it).
-_opened: ContextVar[list[int] | None] = ContextVar("cases_opened", default=None)
+# The cases opened while the current request runs; None outside a request. The middleware
+# sets a fresh list and gates append to it (the same list object, so a view run in another
+# thread with a copy of this context still adds to it).
+_opened: ContextVar[list | None] = ContextVar("cases_opened", default=None)
 
 
 def opened(case) -> None:
     """A read gate hands `case` (a SchoolReferral) to a view: log it if the page shows."""
     cases = _opened.get()
     if cases is not None:
-        cases.append(case.pk)
+        cases.append(case)
 
 
 def opened_many(cases: Iterable) -> None:
@@ -64,35 +64,44 @@ class CaseReadLog:
         token = _opened.set([])
         try:
             response = self.get_response(request)
-            case_ids = list(dict.fromkeys(_opened.get()))  # distinct, in the order opened
+            # Distinct, in the order first opened.
+            cases = list({case.pk: case for case in _opened.get()}.values())
         finally:
             _opened.reset(token)
-        if response.status_code in SHOWN and case_ids:
-            _write(request, case_ids)
+        if response.status_code in SHOWN and cases:
+            _write(request, cases)
             # Case content must not stay in a browser's or a proxy's cache.
             patch_cache_control(response, no_store=True, private=True)
         return response
 
 
-def _write(request, case_ids: list[int]) -> None:
+def _write(request, cases: list) -> None:
     log = apps.get_model("referrals", "CaseAccessLog")
     width = log._meta.get_field("page").max_length
     match = request.resolver_match
     page = (match.view_name if match else request.path)[:width]
-    # The case's reference and authority are kept on the row: the log outlives the case.
-    cases = log._meta.get_field("referral").related_model.objects.filter(pk__in=case_ids)
-    known = {
-        pk: (ref, la) for pk, ref, la in cases.values_list("pk", "reference", "school__authority")
-    }
+    # Each row keeps its case's reference and authority: the log outlives the case. The
+    # school is usually loaded already (the page shows it); the rest cost one query.
+    authority = {}
+    for case in cases:
+        school = case._state.fields_cache.get("school")
+        if school is not None:
+            authority[case.pk] = school.authority_id
+    missing = [case.pk for case in cases if case.pk not in authority]
+    if missing:
+        model = log._meta.get_field("referral").related_model
+        authority.update(
+            model.objects.filter(pk__in=missing).values_list("pk", "school__authority")
+        )
     append(
         [
             log(
-                referral_id=pk,
-                reference=known.get(pk, ("", None))[0] or "",
-                authority_id=known.get(pk, ("", None))[1],
+                referral_id=case.pk,
+                reference=case.reference or "",
+                authority_id=authority.get(case.pk),
                 user=request.user,
                 page=page,
             )
-            for pk in case_ids
+            for case in cases
         ]
     )

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # Two-step verification (accounts/mfa.py, docs/decisions/0016).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audit",
     "accounts",
     "referrals",
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing but the second step until it is done (accounts/mfa.py).
+    "accounts.mfa.RequireSecondStep",
     # Logs each case a page showed, one row per case, after a 200 (casework/reads.py).
     "casework.reads.CaseReadLog",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,6 +144,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The key of the audit logs' hash chain (audit.chain): kept out of the database, so whoever
 # can write to it cannot rewrite the chain. Changing it makes the rows before unverifiable.
 AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", SECRET_KEY)
+OTP_TOTP_ISSUER = "School context referrals"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day

@@ -14,6 +14,23 @@ def _eager_tasks_and_memory_mail(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_both_steps(monkeypatch):
+    """`client.force_login(user)` stands for the whole sign-in: the password and the second
+    step (accounts/mfa.py). Tests of the second step sign in with the password instead."""
+    from django.test import Client
+
+    from tests.accounts.two_step import mark_verified
+
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def pytest_collection_modifyitems(config, items):
     """A test that moves the clock must pin it before its first fixture runs, with
     `@pytest.mark.time_machine(moment, tick=False)` (or a module's pytestmark), and then move

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from referrals import services
-from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import sign_in
 from tests.referrals.factories import in_state
 
 AXE = Axe()
@@ -17,14 +17,6 @@ AXE = Axe()
 @pytest.fixture
 def case(transactional_db):
     return in_state("submitted")
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def assert_accessible(page: Page, what):

@@ -14,8 +14,7 @@ from playwright.sync_api import Page, expect
 
 from panels import services
 from panels.models import ThresholdDecision
-from tests.accounts.factories import PASSWORD
-from tests.e2e.browser import fill_date
+from tests.e2e.browser import fill_date, sign_in
 from tests.panels.factories import awaiting_panel, decision_args, meeting_for
 
 AXE = Axe()
@@ -40,15 +39,6 @@ def case(transactional_db):
         people[role].save(update_fields=["full_name"])
     referral.meeting = meeting_for(referral, open_=False)
     return referral
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page: Page):

@@ -9,12 +9,12 @@ from playwright.sync_api import Page, expect
 
 from referrals.indicators import seed_indicators
 from tests.accounts.factories import (
-    PASSWORD,
     ContextPanelFactory,
     SchoolFactory,
     dsl_of,
     front_door_of,
 )
+from tests.e2e.browser import sign_in
 
 REFERENCE = re.compile(r"SR-\d{4}-\d{5}")
 
@@ -37,15 +37,6 @@ def dsl(school):
 @pytest.fixture
 def front_door(school):
     return front_door_of(school.authority, email="frontdoor@example.org", full_name="Fran Door")
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page: Page):

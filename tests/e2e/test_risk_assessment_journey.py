@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from referrals.risks.models import RiskAssessment
-from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import sign_in
 from tests.referrals.risk_factories import SEXUAL_VIOLENCE, allocated, referral_with
 
 AXE = Axe()
@@ -20,14 +20,6 @@ AXE = Axe()
 @pytest.fixture
 def referral(transactional_db):
     return allocated(referral_with(SEXUAL_VIOLENCE))
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def assert_accessible(page: Page, what):

@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 
 from referrals.choices import ReferralState
 from referrals.models import PlanAction, SchoolReferral
-from tests.accounts.factories import PASSWORD
-from tests.e2e.browser import fill_date
+from tests.e2e.browser import fill_date, sign_in
 from tests.school_assessments.factories import planned
 
 AXE = Axe()
@@ -28,14 +27,6 @@ def assessment(transactional_db):
         person.full_name = name
         person.save(update_fields=["full_name"])
     return assessment
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page: Page):

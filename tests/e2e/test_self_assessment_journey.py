@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from self_assessments.models import Item, SelfAssessment
-from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import sign_in
 from tests.self_assessments.factories import pathway_audit
 
 AXE = Axe()
@@ -22,14 +22,6 @@ def audit(transactional_db):
     dsl.full_name = "Dana Lead"
     dsl.save(update_fields=["full_name"])
     return audit
-
-
-def sign_in(page: Page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def assert_accessible(page: Page, what):

@@ -34,7 +34,13 @@ def test_demo_builds_every_role_and_every_state_reached_so_far(capsys, client):
     for email in ("dsl", "frontdoor", "chair", "practitioner", "manager", "police", "admin"):
         assert f"{email}@demo.example" in out
         assert User.objects.get(email=f"{email}@demo.example").check_password("demo-password-1")
+    # What the demo prints is enough to sign in: the password, then the security code.
+    assert "Two-step verification" in out and "./demo code" in out
     assert client.login(username="frontdoor@demo.example", password="demo-password-1")
+    assert client.get("/front-door/")["Location"].startswith("/two-step/?next=")
+    call_command("demo_code")
+    code = capsys.readouterr().out.split()[0]
+    assert client.post("/two-step/", {"code": code, "next": "/front-door/"}).status_code == 302
     assert client.get("/front-door/").status_code == 200
     from notifications.models import Deadline
     from panels.models import MinutesVersion, PanelMeeting

@@ -5,6 +5,7 @@ All people share one password, generated here and printed once."""
 
 import datetime as dt
 import secrets
+from base64 import b32encode
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -13,8 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.groups import administrators_group
+from accounts.mfa import APP
 from accounts.models import (
     Agency,
     AuthorityMembership,
@@ -140,6 +143,11 @@ class Command(BaseCommand):
                 job_title=title,
                 authority=authority,
             )
+        # Two-step verification: every demo person's authenticator shares one key, printed
+        # with the logins (accounts/mfa.py); `./demo code` prints the current code.
+        self.mfa_key = secrets.token_hex(20)
+        for person in people.values():
+            TOTPDevice.objects.create(user=person, name=APP, key=self.mfa_key, confirmed=True)
         north = [s for s in schools if s.locality == "North"]
         south = [s for s in schools if s.locality == "South"]
         SchoolMembership.objects.create(user=people["dsl"], school=north[0], role=SchoolRole.DSL)
@@ -395,4 +403,9 @@ class Command(BaseCommand):
         out.write(f"  password: {password}")
         for key, name, title in PEOPLE:
             out.write(f"  {key + '@' + DOMAIN:28} {name} – {title}")
+        out.write("")
+        out.write("Two-step verification: after the password, enter the security code. Every demo")
+        out.write("person's authenticator key (add it to any authenticator app, time based) is:")
+        out.write(f"  {b32encode(bytes.fromhex(self.mfa_key)).decode()}")
+        out.write("or, in another terminal, print the current code with:  ./demo code")
         out.write("")
