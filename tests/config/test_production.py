@@ -1,7 +1,9 @@
 """Production refuses to start with an unsafe configuration (config/production.py), and a
 good one passes Django's deploy checks with no warning."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +158,21 @@ def test_development_keeps_the_demo_app_and_production_drops_it():
     ]
     assert _manage(*show).stdout.strip() == "True"
     assert _manage(*show, **PRODUCTION_ENV).stdout.strip() == "False"
+
+
+def test_collectstatic_builds_the_production_manifest(tmp_path):
+    # CompressedManifestStaticFilesStorage refuses a stylesheet or script whose url() or
+    # source map names a missing file: that must fail here, not on the day of deployment.
+    result = _manage("collectstatic", "--noinput", **PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    # Every file a template names: the manifest storage fails a page naming a missing one.
+    named = {
+        match
+        for folder in [ROOT / "templates", *ROOT.glob("*/templates")]
+        for path in folder.rglob("*.html")
+        for match in re.findall(r"{% static '([^']+)'", path.read_text())
+    }
+    assert "govuk/govuk-frontend.min.js" in named
+    assert named <= manifest.keys(), named - manifest.keys()
+    assert (tmp_path / "css" / "app.css.gz").exists()  # WhiteNoise serves it compressed
