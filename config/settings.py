@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "csp",  # django-csp: the Content-Security-Policy header (ADR 0012)
     "accounts",
     "referrals",
     "notifications",
@@ -56,11 +57,11 @@ INSTALLED_APPS = [
     "school_assessments",
     "self_assessments",
     "safety_summits",
-    "csp",  # django-csp: the Content-Security-Policy header (ADR 0012)
+    "demo_data",
 ]
 # The demo command makes people with one shared, printed password: never in production.
-if not PRODUCTION:
-    INSTALLED_APPS.append("demo_data")
+if PRODUCTION:
+    INSTALLED_APPS.remove("demo_data")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
