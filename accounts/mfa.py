@@ -49,7 +49,11 @@ class RequireSecondStep:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not is_verified(request):
+        # Without a session cookie nobody is signed in: the session is not even read.
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and (
+            request.user.is_authenticated
+        )
+        if signed_in and not is_verified(request):
             try:
                 name = resolve(request.path_info).url_name
             except Resolver404:

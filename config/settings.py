@@ -1,21 +1,23 @@
 """Settings, read from the environment.
 
 Development defaults are safe to run on a laptop; DJANGO_ENV=production refuses to
-start without a real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+start unless its configuration is safe (config/production.py, checked at the end).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE, NONE, SELF
+
+from config import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-ENVIRONMENT = os.environ.get("DJANGO_ENV", "development")
+ENVIRONMENT = production.environment(os.environ.get("DJANGO_ENV", "development"))
 PRODUCTION = ENVIRONMENT == "production"
 
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"
+_DEV_SECRET = production.DEV_SECRET_KEY
 
 
 def _env_list(name, default=""):
@@ -30,23 +32,11 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 _DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/school_referrals"
 DATABASE_URL = os.environ.get("DATABASE_URL", "" if PRODUCTION else _DEFAULT_DATABASE_URL)
 
-if PRODUCTION:
-    problems = []
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40:
-        problems.append("SECRET_KEY (at least 40 characters, not the development key)")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS (comma-separated host names)")
-    if not DATABASE_URL:
-        problems.append("DATABASE_URL (for example postgres://user:pass@host:5432/db)")
-    if DEBUG:
-        problems.append("DEBUG must be 0 in production")
-    if problems:
-        raise ImproperlyConfigured(
-            "Refusing to start in production without: " + "; ".join(problems)
-        )
-
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Without a URL (production only) the check at the end refuses to start.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60) if DATABASE_URL else {}
+}
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     # SQLite is for the demo only; give it room for the web process and the scheduler.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -59,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "csp",  # django-csp: the Content-Security-Policy header (ADR 0012)
     # Two-step verification (accounts/mfa.py, docs/decisions/0016).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -73,9 +64,15 @@ INSTALLED_APPS = [
     "safety_summits",
     "demo_data",
 ]
+# The demo command makes people with one shared, printed password: never in production.
+if PRODUCTION:
+    INSTALLED_APPS.remove("demo_data")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the rest, so every response, a CSRF failure's too, gets the headers (ADR 0012).
+    "config.headers.SecurityHeaders",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,7 +124,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files WhiteNoise serves in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 _GOVUK = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 if _GOVUK.exists():
@@ -155,6 +153,55 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- Transport and browser security (ADR 0012) ------------------------------------------
+# Defaults in every environment; HTTPS-only settings in production.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    # The load balancer's health check may call /healthz over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # WhiteNoise serves the collected files (hashed names, compressed) right after
+    # SecurityMiddleware, so static files skip the session and the headers middleware.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# django-csp 4.0. Inline <script> needs nonce="{{ request.csp_nonce }}"; no inline style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Permissions-Policy header (config/headers.py): no page needs any of these.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
+
 # Email: console in development and the demo; SMTP settings documented in the README.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -166,7 +213,11 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+# Production sends with STARTTLS unless EMAIL_USE_SSL=1 (implicit TLS, port 465) is chosen.
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_USE_TLS = (
+    os.environ.get("EMAIL_USE_TLS", "1" if PRODUCTION and not EMAIL_USE_SSL else "0") == "1"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "school-referrals@localhost")
 # A message is locked while it is sent: the server's answer is awaited this long at most.
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
@@ -230,3 +281,8 @@ LOGGING = {
     # PDF rendering narrates every step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Production refuses to start when its configuration is unsafe (config/production.py) -
+# Last, so it sees every setting above.
+if PRODUCTION:
+    production.check(globals())

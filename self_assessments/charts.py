@@ -209,7 +209,7 @@ def svg_chart(chart_id, title, description, width, height, parts):
     return mark_safe(  # noqa: S308 - every text inside is escaped above
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" '
+        f'width="{width}" '
         f'font-family="Arial, &quot;Liberation Sans&quot;, Helvetica, sans-serif">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"

@@ -414,6 +414,12 @@ def session_cookie(user_pk):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # And the second step (accounts/mfa.py), as after a code from the person's app.
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True})
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -424,7 +430,9 @@ def start_gunicorn(url, port, workers):
         DJANGO_ENV="production",
         DEBUG="0",
         SECRET_KEY=SECRET_KEY,
+        AUDIT_LOG_KEY=SECRET_KEY[::-1],
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        STATIC_ROOT=str(Path(tempfile.gettempdir()) / "bench_pages_static"),
         DATABASE_URL=url,
         PORT=str(port),
         LOG_LEVEL="WARNING",
@@ -434,6 +442,13 @@ def start_gunicorn(url, port, workers):
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
+    # Production serves the collected, hashed files (WhiteNoise): build them first.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     # gunicorn's access log (one line a request) and errors, outside the work tree.
     log = open(Path(tempfile.gettempdir()) / "bench_pages_gunicorn.log", "w")  # noqa: SIM115

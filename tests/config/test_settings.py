@@ -13,6 +13,7 @@ def _load_settings(**env):
         k: v
         for k, v in os.environ.items()
         if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "DJANGO_ENV"}
+        and not k.startswith("EMAIL_")
     }
     return subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
@@ -44,7 +45,8 @@ def test_production_refuses_the_development_key():
 def test_production_starts_with_everything_it_needs():
     result = _load_settings(
         DJANGO_ENV="production",
-        SECRET_KEY="k" * 50,
+        SECRET_KEY="a-real-key-of-fifty-characters-or-more-0123456789-xyz",
+        AUDIT_LOG_KEY="the-audit-chain-has-its-own-key-of-fifty-or-more-987654",
         ALLOWED_HOSTS="referrals.example.org",
         DATABASE_URL="postgres://u:p@db:5432/referrals",
     )

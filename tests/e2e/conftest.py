@@ -76,3 +76,19 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": browser_type_launch_args.get("headless", True),
         "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
     }
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test on any Content-Security-Policy violation
+    (ADR 0012): a blocked script or style is a page that silently lost its behaviour or its
+    look, which the journey's assertions might not notice."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from referrals import services
+from tests.accounts.factories import PASSWORD
 from tests.e2e.browser import sign_in
 from tests.referrals.factories import in_state
 
@@ -178,3 +179,42 @@ def test_audit_log_pages(page, live_server, case):
     assert_accessible(page, "audit log with errors")
     page.get_by_role("link", name="From must be a real date").click()
     expect(page.get_by_role("group", name="From").get_by_label("Day", exact=True)).to_be_focused()
+
+
+def test_two_step_pages(page, live_server, case):
+    """Setting up the authenticator and entering a code, with and without errors."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    dsl = case.people["dsl"]
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email address", exact=True).fill(dsl.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up two-step verification")).to_be_visible()
+    assert_accessible(page, "two-step set-up")
+    page.get_by_label("Security code", exact=True).fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page, "two-step set-up with errors")
+    page.get_by_role("link", name="The code is not right").click()
+    expect(page.get_by_label("Security code", exact=True)).to_be_focused()
+
+    device = TOTPDevice.objects.get(user=dsl)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    # A wrong code slows the next try down by a second or two (django-otp).
+    page.wait_for_timeout(2500)
+    page.get_by_label("Security code", exact=True).fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Two-step verification is set up")).to_be_visible()
+    assert_accessible(page, "recovery codes")
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email address", exact=True).fill(dsl.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    assert_accessible(page, "two-step code")
