@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
+        from accounts import idle  # noqa: F401  (its sign-in receiver)
         from accounts.groups import sync_administrators_group
 
         post_migrate.connect(sync_administrators_group, dispatch_uid="administrators_group")

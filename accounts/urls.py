@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import mfa, views
+from accounts import idle, mfa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-step/set-up/", mfa.mfa_setup, name="mfa_setup"),
     path("two-step/", mfa.mfa_verify, name="mfa_verify"),
+    path("session/keep-alive/", idle.keep_alive, name="keep_alive"),
 ]

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed out after 30 idle minutes or 8 hours (accounts/idle.py).
+    "accounts.idle.SessionLimits",
     # Nothing but the second step until it is done (accounts/mfa.py).
     "accounts.mfa.RequireSecondStep",
     # Logs each case a page showed, one row per case, after a 200 (casework/reads.py).
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.session_limits",
                 "notifications.context_processors.inbox_and_health",
                 "casework.context_processors.pathway_navigation",
             ],
@@ -145,7 +148,11 @@ AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", SECRET_KEY)
 OTP_TOTP_ISSUER = "School context referrals"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day from signing in, however busy
+# Signed out after this long without a request; pages warn TIMEOUT_WARNING_SECONDS before
+# (accounts/idle.py).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+TIMEOUT_WARNING_SECONDS = 120
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

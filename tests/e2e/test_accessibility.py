@@ -218,3 +218,20 @@ def test_two_step_pages(page, live_server, case):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     assert_accessible(page, "two-step code")
+
+
+def test_the_timeout_warning(page, live_server, case, settings):
+    """Shown before the idle limit, by keyboard: Stay signed in keeps the session; doing
+    nothing ends on the sign-in page, saying why."""
+    settings.SESSION_IDLE_SECONDS, settings.TIMEOUT_WARNING_SECONDS = 8, 6
+    sign_in(page, live_server, case.people["dsl"])
+    page.goto(f"{live_server.url}/inbox/")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=6000)
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
+    assert_accessible(page, "timeout warning")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=6000)  # the clock started again
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible(timeout=12000)
+    expect(page.get_by_text("had not used the service")).to_be_visible()
