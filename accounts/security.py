@@ -8,16 +8,23 @@ told of their own act."""
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, SecurityEvent, User
 from notifications.services import notify_people
 
 Kind = SecurityEvent.Kind
 
-# What an administrator does to someone else's access: told to them and to the other
-# administrators. Sign-in failures and a person's own password change are logged only.
-TOLD = {Kind.ROLE_GRANTED, Kind.ROLE_CHANGED, Kind.ROLE_REMOVED, Kind.PASSWORD_SET}
+# What an administrator does to someone else's access, and an account locked after failed
+# sign-ins (accounts.signin): told to the person and to the (other) administrators. Sign-in
+# failures and a person's own password change or reset are logged only.
+TOLD = {
+    Kind.ROLE_GRANTED,
+    Kind.ROLE_CHANGED,
+    Kind.ROLE_REMOVED,
+    Kind.PASSWORD_SET,
+    Kind.LOCKED_OUT,
+}
 
 
 def _address(request: HttpRequest | None) -> str | None:
@@ -69,6 +76,14 @@ def administrators_of(authority_id: int) -> set[int]:
     )
 
 
+def _event_url(event: SecurityEvent) -> str:
+    # The event's configuration page, once SecurityEvent is registered there.
+    try:
+        return reverse("admin:accounts_securityevent_change", args=[event.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _tell(event: SecurityEvent) -> None:
     by = event.actor_name or "the system"
     what = event.get_kind_display().lower()
@@ -88,6 +103,6 @@ def _tell(event: SecurityEvent) -> None:
             user_ids=others,
             title=f"Security: {what} for {event.subject_name}",
             body=f"{event.detail}\nBy {by}.",
-            url=reverse("admin:accounts_securityevent_change", args=[event.pk]),
+            url=_event_url(event),
             kind="security",
         )
