@@ -109,7 +109,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},  # this User's names
+    },
     # Length over complexity (NCSC): at least 12 characters, no composition rules.
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
