@@ -6,12 +6,14 @@ failure, refused ones included, starts the cool-off again. Here: how axes reads 
 and the address, the lockout page, and the security log's entries for failures and lockouts
 (accounts.security.record, the log's one writer)."""
 
+import hashlib
 import logging
 
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -22,6 +24,7 @@ from accounts.models import SecurityEvent, User
 
 logger = logging.getLogger(__name__)
 Kind = SecurityEvent.Kind
+RESET_WINDOW_SECONDS = 60 * 60
 
 
 def username_of(request, credentials=None) -> str | None:
@@ -130,3 +133,30 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     )
     logger.warning("Sign-in locked out: %s", detail)
     security.record(Kind.LOCKED_OUT, subject=user, request=request, detail=detail)
+
+
+def reset_allowed(request, email: str) -> bool:
+    """Count one password reset request against its email address and the address it came
+    from; False once either has made more than PASSWORD_RESET_LIMIT within the hour. The
+    counts are in the cache; if the cache cannot be reached the request is let through."""
+    limit = settings.PASSWORD_RESET_LIMIT
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    keys = [f"signin:reset:email:{digest}"]
+    address = client_address(request)
+    if address:
+        keys.append(f"signin:reset:address:{address}")
+    allowed = True
+    for key in keys:
+        try:
+            cache.add(key, 0, timeout=RESET_WINDOW_SECONDS)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # it expired in between
+                cache.set(key, 1, timeout=RESET_WINDOW_SECONDS)
+                count = 1
+        except Exception:
+            logger.exception("The password reset throttle could not reach the cache")
+            continue
+        if count > limit:
+            allowed = False
+    return allowed
