@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from accounts.addresses import client_address
 from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, SecurityEvent, User
 from notifications.services import notify_people
 
@@ -30,7 +31,7 @@ TOLD = {
 def _address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)  # REMOTE_ADDR, or the forwarded one behind the proxies
 
 
 def _name(user: User | None) -> str:

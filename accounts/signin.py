@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import security
+from accounts.addresses import client_address
 from accounts.models import SecurityEvent, User
 
 logger = logging.getLogger(__name__)
@@ -37,18 +38,6 @@ def username_of(request, credentials=None) -> str | None:
         value = getattr(request, "POST", {}).get("username")
     value = (value or "").strip().lower()
     return value or None
-
-
-def client_address(request) -> str | None:
-    """The address a request came from: the one the outermost trusted proxy saw (the
-    SIGNIN_PROXY_COUNT-th from the right of X-Forwarded-For), else REMOTE_ADDR."""
-    hops = settings.SIGNIN_PROXY_COUNT
-    if hops > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if len(addresses) >= hops:
-            return addresses[-hops]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -252,7 +252,7 @@ AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username"; counted in lower case, as it signs in.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.signin.username_of"
-AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

@@ -189,6 +189,8 @@ def test_the_address_behind_the_load_balancer_is_counted(client, person, setting
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.70",  # the first part is the client's say
         )
+    logged = SecurityEvent.objects.filter(kind=Kind.SIGN_IN_FAILED)
+    assert set(logged.values_list("ip_address", flat=True)) == {"203.0.113.70"}
     # The balancer's own address is not locked; the client's is.
     assert sign_in(client, person.email, PASSWORD, "10.0.0.2").status_code == 302
     client.logout()
@@ -199,3 +201,15 @@ def test_the_address_behind_the_load_balancer_is_counted(client, person, setting
         HTTP_X_FORWARDED_FOR="203.0.113.70",
     )
     assert response.status_code == 429
+
+
+def test_a_forwarded_address_that_is_not_one_counts_as_none(client, person, settings):
+    settings.SIGNIN_PROXY_COUNT = 1
+    response = client.post(
+        reverse("login"),
+        {"username": person.email, "password": WRONG},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="<script>",
+    )
+    assert response.status_code == 200
+    assert SecurityEvent.objects.get(kind=Kind.SIGN_IN_FAILED).ip_address == "10.0.0.2"
