@@ -115,7 +115,7 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     elif account_locked:
         what = f"{account_name} is"
     else:
-        what = "the address they came from (on more than one account) is"
+        what = "the address they came from is"
     detail = (
         f"After {limit} failed sign-ins, {what} locked for {minutes} minutes: signing in is "
         "refused until then."

@@ -249,6 +249,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
 # Each alone locks: an account whatever the address, an address whatever the account.
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Each attempt while locked counts and starts the cool-off again (accounts.signin relies on it).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # The login form posts the email address as "username"; counted in lower case, as it signs in.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.signin.username_of"
