@@ -26,6 +26,8 @@ from accounts.models import SecurityEvent, User
 logger = logging.getLogger(__name__)
 Kind = SecurityEvent.Kind
 RESET_WINDOW_SECONDS = 60 * 60
+# A failure's credentials say "during" this when it was the current password on Change password.
+PASSWORD_CHANGE = "password_change"
 
 
 def username_of(request, credentials=None) -> str | None:
@@ -89,6 +91,8 @@ def log_failure(sender, credentials, request=None, **kwargs):
         what = "No account has this email address"
     elif not user.is_active:
         what = "The account is inactive"
+    elif credentials.get("during") == PASSWORD_CHANGE:
+        what = "Wrong current password, on Change your password"
     else:
         what = "Wrong password"
     security.record(Kind.SIGN_IN_FAILED, subject=user, request=request, detail=what + ".")

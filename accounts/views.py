@@ -1,11 +1,13 @@
 import logging
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -39,11 +41,30 @@ def home(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """A signed-in person changes their own password; this session stays signed in (Django
-    updates its hash), every other session of theirs is signed out."""
+    updates its hash), every other session of theirs is signed out. A wrong current password
+    counts as a failed sign-in, so the form cannot be used to guess it: once the account is
+    locked it is refused like signing in."""
 
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
+
+    def _credentials(self):
+        return {"username": self.request.user.email, "during": signin.PASSWORD_CHANGE}
+
+    def post(self, request, *args, **kwargs):
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return signin.lockout_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            # axes counts it (and may lock the account: its middleware then shows the
+            # lockout page); accounts.signin logs it.
+            user_login_failed.send(
+                sender=__name__, credentials=self._credentials(), request=self.request
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

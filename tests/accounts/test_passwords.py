@@ -295,3 +295,40 @@ def test_admin_sign_in_is_locked_out_like_any_other(client):
         == 302
     )
     assert not signed_in_as(client)
+
+
+def test_guessing_the_current_password_on_the_change_page_locks_the_account(client, person):
+    client.force_login(person)
+    wrong = {"old_password": "a wrong guess", "new_password1": NEW, "new_password2": NEW}
+    for _ in range(4):
+        assert client.post(reverse("password_change"), wrong).status_code == 200
+    assert client.post(reverse("password_change"), wrong).status_code == 429
+    # The right one is refused now, here and at the sign-in page, from anywhere.
+    right = {**wrong, "old_password": PASSWORD}
+    refused = client.post(reverse("password_change"), right)
+    assert refused.status_code == 429
+    assert "You cannot sign in at the moment" in page(refused)
+    assert User.objects.get(pk=person.pk).check_password(PASSWORD)
+    elsewhere = Client().post(
+        reverse("login"), {"username": person.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.9"
+    )
+    assert elsewhere.status_code == 429
+    failed = SecurityEvent.objects.filter(kind=Kind.SIGN_IN_FAILED, subject=person)
+    assert [e.detail for e in failed.order_by("id")][:5] == [
+        "Wrong current password, on Change your password."
+    ] * 5
+    assert SecurityEvent.objects.filter(kind=Kind.LOCKED_OUT, subject=person).count() == 1
+
+
+def test_a_wrong_current_password_then_the_right_one_changes_it(client, person):
+    client.force_login(person)
+    client.post(
+        reverse("password_change"),
+        {"old_password": "a wrong guess", "new_password1": NEW, "new_password2": NEW},
+    )
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=person.pk).check_password(NEW)
