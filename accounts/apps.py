@@ -11,3 +11,4 @@ class AccountsConfig(AppConfig):
         from accounts.groups import sync_administrators_group
 
         post_migrate.connect(sync_administrators_group, dispatch_uid="administrators_group")
+        from accounts import signin  # noqa: F401  (connects the sign-in log's receivers)

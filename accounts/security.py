@@ -10,27 +10,30 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.addresses import client_address
 from accounts.models import AuthorityMembership, AuthorityRole, LocalAuthority, SecurityEvent, User
 from audit.chain import append
 from notifications.services import notify_people
 
 Kind = SecurityEvent.Kind
 
-# What an administrator does to someone else's access: told to them and to the other
-# administrators. Sign-in failures and a person's own password change are logged only.
+# What an administrator does to someone else's access, and an account locked after failed
+# sign-ins (accounts.signin): told to the person and to the (other) administrators. Sign-in
+# failures and a person's own password change or reset are logged only.
 TOLD = {
     Kind.ROLE_GRANTED,
     Kind.ROLE_CHANGED,
     Kind.ROLE_REMOVED,
     Kind.PASSWORD_SET,
     Kind.TWO_STEP_RESET,
+    Kind.LOCKED_OUT,
 }
 
 
 def _address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)  # REMOTE_ADDR, or the forwarded one behind the proxies
 
 
 def _name(user: User | None) -> str:
@@ -80,6 +83,11 @@ def administrators_of(authority_id: int) -> set[int]:
     )
 
 
+def _event_url(event: SecurityEvent) -> str:
+    # The event's page in the security log (accounts.admin.SecurityEventAdmin).
+    return reverse("admin:accounts_securityevent_change", args=[event.pk])
+
+
 def _tell(event: SecurityEvent) -> None:
     by = event.actor_name or "the system"
     what = event.get_kind_display().lower()
@@ -99,6 +107,6 @@ def _tell(event: SecurityEvent) -> None:
             user_ids=others,
             title=f"Security: {what} for {event.subject_name}",
             body=f"{event.detail}\nBy {by}.",
-            url=reverse("admin:accounts_securityevent_change", args=[event.pk]),
+            url=_event_url(event),
             kind="security",
         )

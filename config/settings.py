@@ -5,6 +5,7 @@ start unless its configuration is safe (config/production.py, checked at the end
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -115,8 +116,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},  # this User's names
+    },
+    # Length over complexity (NCSC): at least 12 characters, no composition rules.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -288,6 +296,55 @@ LOGGING = {
     # PDF rendering narrates every step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+
+# --- Sign-in protection (docs/decisions/0014-sign-in-protection.md) ---------------------------
+# django-axes counts failed sign-ins per account and per address; a password reset is sent by
+# Django's own form, throttled in the cache. Kept together here: other settings live above.
+
+# Before accounts: axes counts a failure before accounts.signin logs it (the log reads the count).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("accounts"), "axes")
+# Last: it turns the lockout axes flags on the request into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15"))
+# How many proxies in front of the service append to X-Forwarded-For (the council's load
+# balancer: 1). 0 trusts REMOTE_ADDR alone. The address counted is the one that proxy saw.
+SIGNIN_PROXY_COUNT = int(os.environ.get("SIGNIN_PROXY_COUNT", "0"))
+
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+# Each alone locks: an account whatever the address, an address whatever the account.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Each attempt while locked counts and starts the cool-off again (accounts.signin relies on it).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# The login form posts the email address as "username"; counted in lower case, as it signs in.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.username_of"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # each attempt is narrated at INFO
+
+# A reset link works for an hour and once.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# At most this many reset requests an hour for one email address, and from one address.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+# The reset throttle counts in the cache: in production one that every web process shares.
+if PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "cache",
+        }
+    }
 
 # --- Production refuses to start when its configuration is unsafe (config/production.py) -
 # Last, so it sees every setting above.

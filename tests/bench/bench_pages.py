@@ -412,7 +412,7 @@ def session_cookie(user_pk):
     user = User.objects.get(pk=user_pk)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # not axes, first
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # And the second step (accounts/mfa.py), as after a code from the person's app.
     from django_otp import DEVICE_ID_SESSION_KEY

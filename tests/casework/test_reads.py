@@ -64,6 +64,13 @@ SKIPPED = {
     "logout": "signing out shows no case",
     "mfa_setup": "the second step of signing in shows no case",
     "mfa_verify": "the second step of signing in shows no case",
+    "admin_sign_in": "a redirect to signing in, or a page saying the configuration is not yours",
+    "password_change": "changing your own password shows no case",
+    "password_change_done": "changing your own password shows no case",
+    "password_reset": "asking for a reset link shows no case, to nobody signed in",
+    "password_reset_done": "asking for a reset link shows no case, to nobody signed in",
+    "password_reset_confirm": "setting a new password from the link shows no case",
+    "password_reset_complete": "setting a new password from the link shows no case",
     "healthz": "machine health for the load balancer, for nobody signed in",
 }
 

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -103,7 +105,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if LocalAuthority.objects.filter(code=DEMO_LA).exists():
             raise CommandError("Demo data already exists (authority 999). Use a fresh database.")
-        password = options["password"] or secrets.token_urlsafe(9)
+        password = options["password"] or secrets.token_urlsafe(12)  # 16 characters
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("That password is refused: " + " ".join(error.messages)) from None
         call_command("import_schools", str(SAMPLE), la=[DEMO_LA], verbosity=0)
         with transaction.atomic():
             people = self._people_and_places(password)
