@@ -346,6 +346,7 @@ class SecurityEvent(Chained):
         LOCKED_OUT = "locked_out", "Locked out"
         ACCOUNT_CHANGED = "account_changed", "Account changed"
         TWO_STEP_RESET = "two_step_reset", "Two-step verification reset by an administrator"
+        REFUSED = "refused", "Page refused"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each page refused to someone signed in goes in the security log (accounts/refusals.py).
+    "accounts.refusals.LogRefusals",
     # Signed out after 30 idle minutes or 8 hours (accounts/idle.py).
     "accounts.idle.SessionLimits",
     # Nothing but the second step until it is done (accounts/mfa.py).

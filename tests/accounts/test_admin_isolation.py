@@ -252,7 +252,15 @@ def test_an_administrator_changes_neither_their_own_account_nor_another_administ
             ).status_code
             == 403
         )
-    assert not SecurityEvent.objects.exists()
+    # Nothing changed; each refusal is in the security log.
+    assert not SecurityEvent.objects.exclude(kind=Kind.REFUSED).exists()
+    refused = SecurityEvent.objects.filter(kind=Kind.REFUSED, actor=world["admin"])
+    assert sorted(e.detail for e in refused) == [
+        "POST admin:accounts_user_change",
+        "POST admin:accounts_user_change",
+        "POST admin:auth_user_password_change",
+        "POST admin:auth_user_password_change",
+    ]
 
 
 def test_a_new_account_belongs_to_the_administrators_authority(admin_client, world):
@@ -323,3 +331,10 @@ def test_a_data_protection_officer_holds_no_role_that_reads_case_content(admin_c
     message = response.context["adminform"].form.errors["user"][0]
     assert "is a data protection officer, who reads no case content" in message
     assert not SecurityEvent.objects.exists()
+
+
+def test_a_refusal_to_nobody_signed_in_is_not_logged(client):
+    # Django's CSRF refusal, to someone not signed in: nobody to name.
+    client.handler.enforce_csrf_checks = True
+    assert client.post("/login/", {"username": "x@example.org", "password": "x"}).status_code == 403
+    assert not SecurityEvent.objects.filter(kind=Kind.REFUSED).exists()

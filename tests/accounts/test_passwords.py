@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.models import SecurityEvent, User
 from notifications.models import Notification
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.two_step import recovery_code_of
 
 pytestmark = [pytest.mark.django_db]
 
@@ -270,6 +271,10 @@ def test_a_staff_member_signs_in_and_lands_on_the_configuration_pages(client):
         "/login/", {"username": staff.email, "password": PASSWORD, "next": "/admin/"}
     )
     assert response["Location"] == "/admin/"
+    # Then the second step (accounts/mfa.py), which the configuration pages need too.
+    code = recovery_code_of(staff)
+    assert client.get("/admin/")["Location"] == "/two-step/?next=%2Fadmin%2F"
+    assert client.post("/two-step/", {"code": code, "next": "/admin/"})["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/login/?next=/admin/")["Location"] == "/admin/"
 

@@ -64,6 +64,7 @@ SKIPPED = {
     "logout": "signing out shows no case",
     "mfa_setup": "the second step of signing in shows no case",
     "mfa_verify": "the second step of signing in shows no case",
+    "keep_alive": "Stay signed in: starts the idle clock again, shows nothing",
     "admin_sign_in": "a redirect to signing in, or a page saying the configuration is not yours",
     "password_change": "changing your own password shows no case",
     "password_change_done": "changing your own password shows no case",
