@@ -13,14 +13,19 @@ from tests.accounts.two_step import recovery_code_of
 AXE = Axe()
 
 
-def sign_in(page: Page, live_server, user):
-    """Both steps: the password, then a recovery code made for this sign-in."""
+def enter_password(page: Page, live_server, user):
+    """The first step of signing in."""
     page.goto(f"{live_server.url}/login/")
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
     page.get_by_label("Email address", exact=True).fill(user.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    code = recovery_code_of(user)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, live_server, user):
+    """Both steps: the password, then a recovery code made for this sign-in."""
+    code = recovery_code_of(user)
+    enter_password(page, live_server, user)
     page.get_by_label("Security code", exact=True).fill(code)
     page.get_by_role("button", name="Continue").click()
     expect(page).not_to_have_url(re.compile(r"/two-step/"))

@@ -8,8 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from referrals import services
-from tests.accounts.factories import PASSWORD
-from tests.e2e.browser import sign_in
+from tests.e2e.browser import enter_password, sign_in
 from tests.referrals.factories import in_state
 
 AXE = Axe()
@@ -187,10 +186,7 @@ def test_two_step_pages(page, live_server, case):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     dsl = case.people["dsl"]
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(dsl.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, live_server, dsl)
     expect(page.get_by_role("heading", name="Set up two-step verification")).to_be_visible()
     assert_accessible(page, "two-step set-up")
     page.get_by_label("Security code", exact=True).fill("000000")
@@ -212,10 +208,7 @@ def test_two_step_pages(page, live_server, case):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email address", exact=True).fill(dsl.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, live_server, dsl)
     expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     assert_accessible(page, "two-step code")
 
