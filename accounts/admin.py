@@ -46,11 +46,12 @@ def admin_authority_ids(request: HttpRequest) -> frozenset[int] | None:
 
 def people_for(request: HttpRequest) -> QuerySet[User]:
     """Whom an administrator may give a role to: the people of their authorities, never a
-    superuser and never themselves (nobody grants their own access)."""
+    superuser, and never themselves (nobody grants their own access, a superuser included)."""
     ids = admin_authority_ids(request)
+    people = User.objects.exclude(pk=request.user.pk)
     if ids is None:
-        return User.objects.all()
-    return User.objects.filter(authority__in=ids, is_superuser=False).exclude(pk=request.user.pk)
+        return people
+    return people.filter(authority__in=ids, is_superuser=False)
 
 
 # Where each kind of role is held: the field naming the school, panel, team or authority.
@@ -160,11 +161,11 @@ class AuthorityScopedAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ids = admin_authority_ids(request)
-        if ids is not None:
-            model = db_field.related_model
-            if model is User:
-                kwargs["queryset"] = people_for(request)
-            elif model is LocalAuthority:
+        model = db_field.related_model
+        if model is User:
+            kwargs["queryset"] = people_for(request)
+        elif ids is not None:
+            if model is LocalAuthority:
                 kwargs["queryset"] = LocalAuthority.objects.filter(pk__in=ids)
             elif hasattr(model, "authority"):
                 kwargs["queryset"] = model.objects.filter(authority__in=ids)

@@ -179,14 +179,16 @@ def test_roles_given_and_taken_on_a_schools_page_are_logged(admin_client, world)
     assert removed.subject == newcomer and Notification.objects.filter(user=newcomer).count() == 2
 
 
-def test_nobody_grants_their_own_access(admin_client, world):
-    response = admin_client.post(
+@pytest.mark.parametrize("who", ["admin", "superuser"])
+def test_nobody_grants_their_own_access(client, world, who):
+    client.force_login(world[who])
+    response = client.post(
         "/admin/accounts/authoritymembership/add/",
-        {"user": world["admin"].pk, "authority": world["authority"].pk, "role": "front_door"},
+        {"user": world[who].pk, "authority": world["authority"].pk, "role": "front_door"},
     )
     assert response.status_code == 200
     assert "user" in response.context["adminform"].form.errors
-    assert not AuthorityMembership.objects.filter(user=world["admin"], role="front_door").exists()
+    assert not AuthorityMembership.objects.filter(user=world[who], role="front_door").exists()
     assert not SecurityEvent.objects.exists()
 
 
