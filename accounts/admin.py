@@ -7,6 +7,7 @@ set is written to the security log, which tells the person and the other adminis
 (accounts.security). History is read here, never reverted: a revert would change access
 without passing through the log."""
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import security
+from accounts import security, signin
 from accounts.models import (
     AuthorityMembership,
     AuthorityRole,
@@ -295,7 +296,7 @@ class UserAdmin(BaseUserAdmin):
     their own access, and administrators are managed by a superuser."""
 
     ordering = ["full_name"]
-    actions = ["reset_two_step"]
+    actions = ["lift_lockout", "reset_two_step"]
     list_display = ["full_name", "email", "is_active", "authority"]
     list_filter = ["is_active"]
     search_fields = ["full_name", "email"]
@@ -363,6 +364,27 @@ class UserAdmin(BaseUserAdmin):
             subject=obj,
             request=request,
             detail=f"Changed: {changed}." if change else "Account created.",
+        )
+
+    @admin.action(description="Lift a sign-in lockout (after failed passwords)")
+    def lift_lockout(self, request, queryset):
+        """The person may sign in again at once; their failed attempts are forgotten (the
+        security log keeps them). An address's own lockout is lifted by a superuser."""
+        lifted = 0
+        for person in queryset:
+            if not self.has_change_permission(request, person):
+                continue
+            if axes_reset(username=signin.username_of(None, {"username": person.email})):
+                security.record(
+                    Kind.ACCOUNT_CHANGED,
+                    actor=request.user,
+                    subject=person,
+                    request=request,
+                    detail="Sign-in lockout lifted by an administrator.",
+                )
+                lifted += 1
+        self.message_user(
+            request, f"Lockout lifted for {lifted} {'person' if lifted == 1 else 'people'}."
         )
 
     @admin.action(description="Reset two-step verification (lost phone and recovery codes)")

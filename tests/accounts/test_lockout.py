@@ -214,3 +214,31 @@ def test_a_forwarded_address_that_is_not_one_counts_as_none(client, person, sett
     )
     assert response.status_code == 200
     assert SecurityEvent.objects.get(kind=Kind.SIGN_IN_FAILED).ip_address == "10.0.0.2"
+
+
+def test_their_administrator_lifts_an_accounts_lockout(client, person):
+    from django.test import Client
+
+    from accounts.groups import administrators_group
+    from accounts.models import AuthorityRole
+    from tests.accounts.factories import authority_role
+
+    fail(client, person.email, 5, ["198.51.100.1", "198.51.100.2", "198.51.100.3"])
+    assert sign_in(client, person.email, PASSWORD, "198.51.100.9").status_code == 429
+    admin = authority_role(person.authority, AuthorityRole.ADMINISTRATOR, is_staff=True)
+    admin.groups.add(administrators_group())
+    other = authority_role(LocalAuthorityFactory(), AuthorityRole.ADMINISTRATOR, is_staff=True)
+    other.groups.add(administrators_group())
+    lift = {"action": "lift_lockout", "_selected_action": [person.pk]}
+
+    elsewhere = Client()
+    elsewhere.force_login(other)  # another authority's administrator: not theirs to lift
+    elsewhere.post("/admin/accounts/user/", lift)
+    assert sign_in(client, person.email, PASSWORD, "198.51.100.9").status_code == 429
+
+    theirs = Client()
+    theirs.force_login(admin)
+    assert theirs.post("/admin/accounts/user/", lift).status_code == 302
+    assert sign_in(client, person.email, PASSWORD, "198.51.100.9").status_code == 302
+    lifted = SecurityEvent.objects.get(detail="Sign-in lockout lifted by an administrator.")
+    assert (lifted.subject, lifted.actor) == (person, admin)
