@@ -7,7 +7,6 @@ set is written to the security log, which tells the person and the other adminis
 (accounts.security). History is read here, never reverted: a revert would change access
 without passing through the log."""
 
-from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -19,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import security, signin
+from accounts import security, services
 from accounts.models import (
     AuthorityMembership,
     AuthorityRole,
@@ -368,46 +367,23 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Lift a sign-in lockout (after failed passwords)")
     def lift_lockout(self, request, queryset):
-        """The person may sign in again at once; their failed attempts are forgotten (the
-        security log keeps them). An address's own lockout is lifted by a superuser."""
-        lifted = 0
-        for person in queryset:
-            if not self.has_change_permission(request, person):
-                continue
-            if axes_reset(username=signin.username_of(None, {"username": person.email})):
-                security.record(
-                    Kind.ACCOUNT_CHANGED,
-                    actor=request.user,
-                    subject=person,
-                    request=request,
-                    detail="Sign-in lockout lifted by an administrator.",
-                )
-                lifted += 1
-        self.message_user(
-            request, f"Lockout lifted for {lifted} {'person' if lifted == 1 else 'people'}."
-        )
+        self._each_of_theirs(request, queryset, services.lockout_lift, "Lockout lifted")
 
     @admin.action(description="Reset two-step verification (lost phone and recovery codes)")
     def reset_two_step(self, request, queryset):
-        """The people set up their authenticator again at their next sign-in; each is told."""
-        done = 0
-        for person in queryset:
-            if not self.has_change_permission(request, person):
-                continue  # nobody resets their own, nor an administrator's unless superuser
-            TOTPDevice.objects.filter(user=person).delete()
-            StaticDevice.objects.filter(user=person).delete()
-            security.record(
-                Kind.TWO_STEP_RESET,
-                actor=request.user,
-                subject=person,
-                request=request,
-                detail="Two-step verification was reset: set it up again at the next sign-in.",
-            )
-            done += 1
-        self.message_user(
-            request,
-            f"Two-step verification reset for {done} {'person' if done == 1 else 'people'}.",
+        self._each_of_theirs(
+            request, queryset, services.two_step_reset, "Two-step verification reset"
         )
+
+    def _each_of_theirs(self, request, queryset, act, done: str) -> None:
+        """`act` for each chosen person this administrator may change (never themselves,
+        nor another administrator unless a superuser); says for how many it did something."""
+        count = sum(
+            bool(act(person, by=request.user, request=request))
+            for person in queryset
+            if self.has_change_permission(request, person)
+        )
+        self.message_user(request, f"{done} for {count} {'person' if count == 1 else 'people'}.")
 
     def user_change_password(self, request, id, form_url=""):
         response: HttpResponse = super().user_change_password(request, id, form_url)

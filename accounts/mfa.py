@@ -60,8 +60,12 @@ class RequireSecondStep:
                 name = None
             if name not in OPEN_BEFORE_SECOND_STEP:
                 step = "mfa_verify" if has_app(request.user) else "mfa_setup"
-                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+                return _to(step, request.get_full_path())
         return self.get_response(request)
+
+
+def _to(step: str, after: str) -> HttpResponse:
+    return redirect(f"{reverse(step)}?{urlencode({'next': after})}")
 
 
 class CodeForm(forms.Form):
@@ -70,12 +74,22 @@ class CodeForm(forms.Form):
         max_length=20,
         error_messages={"required": "Enter the security code"},
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "class": "govuk-input--width-10"}
         ),
     )
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class VerifyForm(CodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "code"
+        ].help_text = (
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes"
+        )
 
 
 def _next(request: HttpRequest) -> str:
@@ -111,7 +125,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     if is_verified(request):
         return redirect(_next(request))
     if has_app(user):
-        return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': _next(request)})}")
+        return _to("mfa_verify", _next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
@@ -154,8 +168,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if is_verified(request):
         return redirect(_next(request))
     if not has_app(user):
-        return redirect(f"{reverse('mfa_setup')}?{urlencode({'next': _next(request)})}")
-    form = CodeForm(request.POST or None)
+        return _to("mfa_setup", _next(request))
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         waiting = not app.verify_is_allowed()[0]  # before this try counts against it

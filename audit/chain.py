@@ -12,6 +12,7 @@ import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.db import models, transaction
@@ -91,9 +92,11 @@ def relink(model, head_model, chained_fields: Sequence[str], label: str) -> None
     """For a migration (historical models): chain the rows written before the chain began,
     in pk order."""
     prev, count = "", 0
-    for row in model.objects.order_by("pk").iterator():
-        row.prev_hash = prev
-        row.row_hash = prev = digest(prev, row, chained_fields)
-        model.objects.filter(pk=row.pk).update(prev_hash=row.prev_hash, row_hash=row.row_hash)
-        count += 1
+    rows = model.objects.order_by("pk").iterator(chunk_size=2000)
+    while batch := list(islice(rows, 2000)):
+        for row in batch:
+            row.prev_hash = prev
+            row.row_hash = prev = digest(prev, row, chained_fields)
+        model.objects.bulk_update(batch, ["prev_hash", "row_hash"])
+        count += len(batch)
     head_model.objects.update_or_create(chain=label, defaults={"last_hash": prev, "length": count})

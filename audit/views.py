@@ -10,7 +10,7 @@ from accounts.roles import Roles
 from audit import selectors
 from audit.forms import LogFilterForm
 from casework import exports
-from casework.lists import keep_filters, page_of
+from casework.lists import capped_page_of, keep_filters
 
 LOGS = {
     "reads": {
@@ -63,7 +63,8 @@ def audit_log(request, log: str):
         exports.log_export(request, f"audit_{log}", "csv", rows.count())
         lines = (spec["line"](row) for row in rows.iterator(chunk_size=2000))
         return exports.csv_response(f"audit-{log}.csv", spec["header"], lines)
-    page = keep_filters(page_of(rows, request.GET.get("page")), request.GET)
+    # The read log is the service's longest table: count at most COUNT_CAP, as big lists do.
+    page = keep_filters(capped_page_of(rows, request.GET.get("page")), request.GET)
     download = request.GET.copy()
     download.pop("page", None)
     download["format"] = "csv"

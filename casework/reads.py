@@ -82,14 +82,11 @@ def _write(request, cases: list) -> None:
     page = (match.view_name if match else request.path)[:width]
     # Each row keeps its case's reference and authority: the log outlives the case. The
     # school is usually loaded already (the page shows it); the rest cost one query.
-    authority = {}
-    for case in cases:
-        school = case._state.fields_cache.get("school")
-        if school is not None:
-            authority[case.pk] = school.authority_id
+    model = log._meta.get_field("referral").related_model
+    school = model._meta.get_field("school")
+    authority = {case.pk: case.school.authority_id for case in cases if school.is_cached(case)}
     missing = [case.pk for case in cases if case.pk not in authority]
     if missing:
-        model = log._meta.get_field("referral").related_model
         authority.update(
             model.objects.filter(pk__in=missing).values_list("pk", "school__authority")
         )

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
+from django.db.models.functions import Coalesce
 
 from audit.chain import relink
 
@@ -12,10 +13,11 @@ def chain_existing_rows(apps, schema_editor):
     reads = apps.get_model("referrals", "CaseAccessLog")
     referrals = apps.get_model("referrals", "SchoolReferral")
     head = apps.get_model("audit", "ChainHead")
-    for pk, reference, authority in referrals.objects.values_list(
-        "pk", "reference", "school__authority"
-    ):
-        reads.objects.filter(referral_id=pk).update(reference=reference or "", authority_id=authority)
+    case = referrals.objects.filter(pk=models.OuterRef("referral_id"))
+    reads.objects.update(
+        reference=Coalesce(models.Subquery(case.values("reference")[:1]), models.Value("")),
+        authority_id=models.Subquery(case.values("school__authority")[:1]),
+    )
     relink(reads, head, ("at", "user_id", "referral_id", "reference", "authority_id", "page"),
            "referrals.CaseAccessLog")
     relink(apps.get_model("referrals", "ExportLog"), head,

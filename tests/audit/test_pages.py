@@ -161,3 +161,14 @@ def test_a_long_log_is_paginated_in_a_fixed_number_of_queries(
         page = client.get("/audit/reads/", {"page": "2"})
     assert page.context["page"].paginator.count == 120
     assert len(page.context["page"].object_list) == 50
+
+
+def test_a_log_longer_than_the_count_cap_says_so(client, world):
+    from casework.lists import COUNT_CAP
+
+    reads(world["referral"], world["dsl"], MONDAY, count=COUNT_CAP + 1)
+    client.force_login(world["dpo"])
+    page = client.get("/audit/reads/")
+    assert page.context["page"].paginator.more
+    body = page.content.decode()
+    assert "More than 1,000 entries" in body and "Download all these entries" in body
